@@ -115,6 +115,13 @@ public sealed class ManagedProcess : IAsyncDisposable
         return _exited.Task.Result;
     }
 
+    /// <summary>Writes one line to the process's standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Sends SIGKILL to the process (a crash, as far as it knows).</summary>
     public void Kill()
     {

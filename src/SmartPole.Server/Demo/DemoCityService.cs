@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using SmartPole.Mqtt;
+using SmartPole.Server.Hosting;
+using SmartPole.Server.Ingest;
+using SmartPole.Server.Poles;
+using SmartPole.Simulation;
+
+namespace SmartPole.Server.Demo;
+
+/// <summary>
+/// Demo mode: seeds the demo city (Futian, Shenzhen) and runs its simulated poles in-process. They
+/// connect to the embedded broker over real TCP, so the demo exercises the same path as the field.
+/// </summary>
+internal sealed partial class DemoCityService(
+    IOptions<DemoOptions> options,
+    CityRegistry registry,
+    MqttEdgeService edge,
+    ILoggerFactory loggerFactory,
+    TimeProvider timeProvider,
+    ILogger<DemoCityService> logger) : BackgroundService
+{
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Enabled)
+        {
+            registry.AddCity(DemoCity.Shenzhen);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        if (edge.EndPoint is not { } endPoint)
+        {
+            LogNoBroker();
+            return;
+        }
+
+        LogDemo(DemoCity.Shenzhen.Poles.Count, DemoCity.Shenzhen.NameEn);
+        var fleet = new FleetRunner(
+            DemoCity.Shenzhen.Poles,
+            new FleetOptions
+            {
+                Broker = new Uri($"mqtt://127.0.0.1:{endPoint.Port}"),
+                City = DemoCity.Shenzhen.Id,
+                Interval = options.Value.Interval,
+                Qos = MqttQualityOfService.AtLeastOnce,
+                Seed = options.Value.Seed,
+                PolesPerConnection = 20,
+            },
+            loggerFactory,
+            timeProvider);
+        try
+        {
+            await fleet.RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: seeding {Poles} simulated poles of {City}; anonymous MQTT clients are accepted")]
+    private partial void LogDemo(int poles, string city);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode needs the embedded broker (Mqtt:Enabled=true); the demo city has no simulated poles")]
+    private partial void LogNoBroker();
+}

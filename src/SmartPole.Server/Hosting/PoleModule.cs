@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using SmartPole.Actors;
+using SmartPole.Server.Ingest;
+using SmartPole.Server.LiveFeed;
+using SmartPole.Server.Poles;
+using SmartPole.Telemetry;
+
+namespace SmartPole.Server.Hosting;
+
+/// <summary>Pole actors, the live feed and the MQTT edge that feeds them.</summary>
+internal static class PoleModule
+{
+    public static IHostApplicationBuilder AddPoles(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ActorsOptions>().BindConfiguration(ActorsOptions.Section)
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Actors:IdleTimeout must be positive")
+            .Validate(o => o.MailboxCapacity >= 1, "Actors:MailboxCapacity must be at least 1")
+            .ValidateOnStart();
+        services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section)
+            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromMilliseconds(50), "LiveFeed:FlushInterval must be between 0 and 50 ms")
+            .ValidateOnStart();
+        services.AddOptions<MqttEdgeOptions>().BindConfiguration(MqttEdgeOptions.Section)
+            .Validate(o => o.Port is >= 0 and <= 65535, "Mqtt:Port must be 0 (any free port) to 65535")
+            .ValidateOnStart();
+
+        services.AddSingleton<CityRegistry>();
+        services.AddSingleton<PoleReadModel>();
+        services.AddSingleton<CityFeed>();
+        services.AddSingleton<DeadLetterLog>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ActorsOptions>>().Value;
+            var series = sp.GetRequiredService<ITimeSeriesWriter>();
+            var feed = sp.GetRequiredService<CityFeed>();
+            var registry = sp.GetRequiredService<CityRegistry>();
+            return new ActorHost<PoleActor>(
+                _ => new PoleActor(series, feed, registry),
+                new ActorHostOptions { IdleTimeout = options.IdleTimeout, MailboxCapacity = options.MailboxCapacity },
+                sp.GetRequiredService<ILogger<ActorHost<PoleActor>>>(),
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<ActorLifetime>();
+        services.AddSingleton<TelemetryIngestor>();
+        services.AddSingleton<MqttEdgeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttEdgeService>());
+        services.AddSignalR();
+        services.AddHostedService<LiveFeedService>();
+        return builder;
+    }
+
+    /// <summary>Deactivates every pole actor at shutdown, after the broker stopped feeding them.</summary>
+    private sealed class ActorLifetime(ActorHost<PoleActor> actors) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => actors.DeactivateAllAsync(cancellationToken);
+    }
+}

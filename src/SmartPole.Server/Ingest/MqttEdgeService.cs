@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using SmartPole.Mqtt;
+using SmartPole.Server.Hosting;
+
+namespace SmartPole.Server.Ingest;
+
+/// <summary>
+/// Runs the embedded MQTT broker and feeds what poles publish to the ingestor. Starting fails at
+/// once (and so does the host) when the port is taken, naming the setting to change.
+/// </summary>
+internal sealed partial class MqttEdgeService(
+    IOptions<MqttEdgeOptions> options,
+    IOptions<DemoOptions> demo,
+    TelemetryIngestor ingestor,
+    ILoggerFactory loggerFactory,
+    TimeProvider timeProvider,
+    ILogger<MqttEdgeService> logger) : IHostedService, IAsyncDisposable
+{
+    private MqttBroker? _broker;
+
+    /// <summary>The embedded broker, once started (null when disabled).</summary>
+    public MqttBroker? Broker => _broker;
+
+    /// <summary>The broker's bound endpoint, once started.</summary>
+    public IPEndPoint? EndPoint => _broker?.LocalEndPoint;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        var allowAnonymous = settings.AllowAnonymous ?? demo.Value.Enabled;
+        var broker = new MqttBroker(
+            new MqttBrokerOptions { Host = settings.Host, Port = settings.Port, AllowAnonymous = allowAnonymous },
+            loggerFactory.CreateLogger<MqttBroker>(),
+            timeProvider)
+        {
+            MessageReceivedAsync = ingestor.HandleAsync,
+        };
+        await broker.StartAsync(cancellationToken);
+        _broker = broker;
+        LogListening(broker.LocalEndPoint.Port, allowAnonymous);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_broker is not null)
+        {
+            await _broker.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (anonymous clients allowed: {AllowAnonymous})")]
+    private partial void LogListening(int port, bool allowAnonymous);
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using SmartPole.Domain.Poles;
+using SmartPole.Server.Poles;
+
+namespace SmartPole.Server.LiveFeed;
+
+/// <summary>
+/// Gathers pole changes between two hub pushes. Latest value wins: a pole that changed ten times
+/// since the last flush is sent once, with its newest state, so a busy city never builds a queue.
+/// </summary>
+internal sealed class CityFeed(PoleReadModel readModel)
+{
+    private readonly ConcurrentDictionary<string, PoleSnapshot> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>Poles changed since the last <see cref="Drain"/>.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Records a pole's new state for the next flush.</summary>
+    public void Publish(PoleSnapshot snapshot)
+    {
+        readModel.Update(snapshot);
+        _pending[PoleKey.Of(snapshot.City, snapshot.Pole)] = snapshot;
+    }
+
+    /// <summary>Takes every pending change, grouped by city.</summary>
+    public Dictionary<string, List<PoleSnapshot>> Drain()
+    {
+        var byCity = new Dictionary<string, List<PoleSnapshot>>(StringComparer.Ordinal);
+        foreach (var key in _pending.Keys)
+        {
+            // Removing by key hands over the newest value; a change racing in after it waits for the next flush.
+            if (_pending.TryRemove(key, out var snapshot))
+            {
+                if (!byCity.TryGetValue(snapshot.City, out var list))
+                {
+                    list = [];
+                    byCity.Add(snapshot.City, list);
+                }
+
+                list.Add(snapshot);
+            }
+        }
+
+        return byCity;
+    }
+}

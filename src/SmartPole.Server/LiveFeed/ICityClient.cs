@@ -1,0 +1,10 @@
+using SmartPole.Domain.Poles;
+
+namespace SmartPole.Server.LiveFeed;
+
+/// <summary>What the server calls on a dashboard connected to <see cref="CityHub"/>. See HUB.md beside this file.</summary>
+public interface ICityClient
+{
+    /// <summary>Poles of a joined city that changed since the last push (newest state of each).</summary>
+    Task PolesUpdated(IReadOnlyList<PoleSnapshot> poles);
+}
