@@ -29,7 +29,7 @@ dotnet build SmartPole.sln -c "$configuration" -nologo -clp:ErrorsOnly
 results=$(mktemp -d)
 status=0
 dotnet test SmartPole.sln -c "$configuration" --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --results-directory "$results" || status=$?
 
 passed=0
 failed=0
