@@ -452,7 +452,9 @@ public sealed class MqttBroker : IAsyncDisposable
             var retain = message.Retain && match.RetainAsPublished;
             perSession.TryGetValue(match.Session, out var current);
             List<uint>? ids = current.Ids;
-            if (match.SubscriptionId is { } id)
+            // Two subscriptions made by one SUBSCRIBE share its identifier: list it once (libmosquitto
+            // rejects a PUBLISH that repeats a property value).
+            if (match.SubscriptionId is { } id && (ids is null || !ids.Contains(id)))
             {
                 (ids ??= []).Add(id);
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Xunit.Abstractions;
 
 namespace SmartPole.Mqtt.Tests;
 
@@ -14,11 +15,11 @@ internal sealed class BrokerFixture : IAsyncDisposable
 
     public int Port => Broker.LocalEndPoint.Port;
 
-    public static async Task<BrokerFixture> StartAsync(Action<MqttBrokerOptions>? configure = null, TimeProvider? timeProvider = null)
+    public static async Task<BrokerFixture> StartAsync(Action<MqttBrokerOptions>? configure = null, TimeProvider? timeProvider = null, ITestOutputHelper? output = null)
     {
         var options = new MqttBrokerOptions { Host = "127.0.0.1", Port = 0 };
         configure?.Invoke(options);
-        var broker = new MqttBroker(options, timeProvider: timeProvider);
+        var broker = new MqttBroker(options, output is null ? null : new TestOutputLogger<MqttBroker>(output), timeProvider);
         await broker.StartAsync();
         return new BrokerFixture(broker);
     }
