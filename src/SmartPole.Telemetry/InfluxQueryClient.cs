@@ -204,7 +204,7 @@ public sealed class InfluxQueryClient : ITimeSeriesReader
 
     private static object? Cell(JsonElement cell) => cell.ValueKind switch
     {
-        JsonValueKind.Number => cell.TryGetInt64(out var integer) ? integer : cell.GetDouble(),
+        JsonValueKind.Number => cell.TryGetInt64(out var integer) ? (object)integer : cell.GetDouble(),
         JsonValueKind.String => cell.GetString(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
