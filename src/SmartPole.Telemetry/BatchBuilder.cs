@@ -28,9 +28,9 @@ internal sealed class BatchBuilder
         _starts.Add(_buffer.WrittenCount);
     }
 
-    public WriteBatch Build()
+    public WriteBatch Build(long sequence)
     {
-        var batch = new WriteBatch(_buffer.WrittenSpan.ToArray(), [.. _starts], _precision);
+        var batch = new WriteBatch(_buffer.WrittenSpan.ToArray(), [.. _starts], _precision, sequence);
         _buffer = new ArrayBufferWriter<byte>(Math.Max(64 * 1024, batch.ByteCount));
         _starts = [0];
         return batch;

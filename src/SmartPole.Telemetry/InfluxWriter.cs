@@ -37,6 +37,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private readonly ITimer _ticker;
     private readonly Task _pump;
     private readonly Task _replayer;
+    private long _nextSequence;
     private long _queued;
     private long _written;
     private long _retried;
@@ -63,6 +64,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _spill = new SpillStore(options.SpillDirectory, (long)options.SpillQuotaMB * 1024 * 1024);
+        _nextSequence = _spill.NextSequence;
         _requests = new SemaphoreSlim(options.MaxConcurrentRequests);
         _outage = !_spill.IsEmpty;
         _ticker = _time.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, options.FlushInterval, options.FlushInterval);
@@ -181,13 +183,13 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             {
                 if (!builder.Accepts(point.Precision))
                 {
-                    await DispatchAsync(builder.Build()).ConfigureAwait(false);
+                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
                 }
 
                 builder.Add(point, item.At);
                 if (builder.Count >= _options.BatchSize)
                 {
-                    await DispatchAsync(builder.Build()).ConfigureAwait(false);
+                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
                 }
 
                 continue;
@@ -195,7 +197,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
             if (builder.Count > 0)
             {
-                await DispatchAsync(builder.Build()).ConfigureAwait(false);
+                await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
             }
 
             if (item.Flushed is { } flushed)
@@ -207,7 +209,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
         if (builder.Count > 0)
         {
-            await DispatchAsync(builder.Build()).ConfigureAwait(false);
+            await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
         }
 
         await DrainAsync().ConfigureAwait(false);
@@ -227,7 +229,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         {
             if (_overflow.Count > 0)
             {
-                overflow = _overflow.Build();
+                overflow = _overflow.Build(NextSequence());
             }
         }
 
@@ -430,6 +432,8 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
     }
 
+    private long NextSequence() => Interlocked.Increment(ref _nextSequence) - 1;
+
     private TimeSpan Backoff(int attempt)
     {
         var exponential = _options.RetryInitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
@@ -456,13 +460,13 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         {
             if (!_overflow.Accepts(point.Precision))
             {
-                full = _overflow.Build();
+                full = _overflow.Build(NextSequence());
             }
 
             _overflow.Add(point, now);
             if (full is null && _overflow.Count >= _options.BatchSize)
             {
-                full = _overflow.Build();
+                full = _overflow.Build(NextSequence());
             }
         }
 

@@ -4,7 +4,7 @@ namespace SmartPole.Telemetry;
 
 /// <summary>
 /// Disk segments of batches InfluxDB could not take yet, oldest first: one file per batch,
-/// <c>{sequence}.{precision}.lp</c>, written to a temporary name, synced and then renamed so a crash never
+/// <c>{sequence}.{first line}.{precision}.lp</c>, replayed in batch order, written to a temporary name, synced and then renamed so a crash never
 /// leaves half a segment to replay. Beyond the quota the oldest segments are evicted and their lines reported.
 /// </summary>
 internal sealed class SpillStore
@@ -17,7 +17,6 @@ internal sealed class SpillStore
     private readonly LinkedList<SpillSegment> _segments = new();
     private long _bytes;
     private long _lines;
-    private long _nextSequence;
     private SpillSegment? _replaying;
 
     public SpillStore(string directory, long quotaBytes)
@@ -34,23 +33,28 @@ internal sealed class SpillStore
         foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
         {
             var parts = Path.GetFileName(path).Split('.');
-            if (parts.Length == 3
+            if (parts.Length == 4
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
-                && Enum.TryParse<WritePrecision>(parts[1], out var precision))
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var firstLine)
+                && Enum.TryParse<WritePrecision>(parts[2], out var precision))
             {
                 var bytes = File.ReadAllBytes(path);
-                found.Add(new SpillSegment(path, sequence, precision, bytes.Length, WriteBatch.FromBody(bytes, precision).LineCount));
+                var lines = WriteBatch.FromBody(bytes, precision, sequence, firstLine).LineCount;
+                found.Add(new SpillSegment(path, sequence, firstLine, precision, bytes.Length, lines));
             }
         }
 
-        foreach (var segment in found.OrderBy(s => s.Sequence))
+        foreach (var segment in found.OrderBy(s => s.Sequence).ThenBy(s => s.FirstLine))
         {
             _segments.AddLast(segment);
             _bytes += segment.Bytes;
             _lines += segment.Lines;
-            _nextSequence = segment.Sequence + 1;
+            NextSequence = segment.Sequence + 1;
         }
     }
+
+    /// <summary>The first batch sequence after those found on disk, so a new writer's batches queue behind them.</summary>
+    public long NextSequence { get; }
 
     /// <summary>Lines waiting on disk.</summary>
     public long Lines
@@ -78,13 +82,7 @@ internal sealed class SpillStore
     /// <summary>Appends <paramref name="batch"/> as the newest segment; returns the lines evicted to stay within the quota.</summary>
     public long Append(WriteBatch batch)
     {
-        long sequence;
-        lock (_gate)
-        {
-            sequence = _nextSequence++;
-        }
-
-        var name = $"{sequence:D20}.{batch.Precision}{Extension}";
+        var name = $"{batch.Sequence:D20}.{batch.FirstLine:D10}.{batch.Precision}{Extension}";
         var path = Path.Combine(_directory, name);
         var temporary = path + ".tmp";
         if (batch.ByteCount > _quotaBytes)
@@ -102,11 +100,11 @@ internal sealed class SpillStore
         long evicted = 0;
         lock (_gate)
         {
-            var segment = new SpillSegment(path, sequence, batch.Precision, batch.ByteCount, batch.LineCount);
+            var segment = new SpillSegment(path, batch.Sequence, batch.FirstLine, batch.Precision, batch.ByteCount, batch.LineCount);
 
-            // Sequences are taken before the file is written, so insert in order in case two spills raced.
+            // Batches in flight together may fail in any order: insert by batch order, not by arrival.
             var after = _segments.Last;
-            while (after is not null && after.Value.Sequence > sequence)
+            while (after is not null && (after.Value.Sequence, after.Value.FirstLine).CompareTo((batch.Sequence, batch.FirstLine)) > 0)
             {
                 after = after.Previous;
             }
@@ -150,7 +148,7 @@ internal sealed class SpillStore
             _replaying = segment;
         }
 
-        return segment is null ? null : (segment, WriteBatch.FromBody(File.ReadAllBytes(segment.Path), segment.Precision));
+        return segment is null ? null : (segment, WriteBatch.FromBody(File.ReadAllBytes(segment.Path), segment.Precision, segment.Sequence, segment.FirstLine));
     }
 
     /// <summary>Deletes a replayed segment.</summary>

@@ -8,21 +8,29 @@ internal sealed class WriteBatch
     private readonly byte[] _data;
     private readonly int[] _starts;
 
-    public WriteBatch(byte[] data, int[] starts, WritePrecision precision)
+    public WriteBatch(byte[] data, int[] starts, WritePrecision precision, long sequence, int firstLine = 0)
     {
         _data = data;
         _starts = starts;
         Precision = precision;
+        Sequence = sequence;
+        FirstLine = firstLine;
     }
 
     public WritePrecision Precision { get; }
+
+    /// <summary>The order in which the pump built the batch; spill segments replay in (Sequence, FirstLine) order.</summary>
+    public long Sequence { get; }
+
+    /// <summary>Where this batch starts in the batch it was sliced from (0 for a whole batch).</summary>
+    public int FirstLine { get; }
 
     public int LineCount => _starts.Length - 1;
 
     public int ByteCount => _starts[^1];
 
     /// <summary>Reads a body back (a spill segment): lines are split on '\n', blank ones skipped.</summary>
-    public static WriteBatch FromBody(byte[] data, WritePrecision precision)
+    public static WriteBatch FromBody(byte[] data, WritePrecision precision, long sequence, int firstLine)
     {
         var starts = new List<int> { 0 };
         var compact = new MemoryStream(data.Length);
@@ -42,7 +50,7 @@ internal sealed class WriteBatch
             at = next;
         }
 
-        return new WriteBatch(compact.ToArray(), [.. starts], precision);
+        return new WriteBatch(compact.ToArray(), [.. starts], precision, sequence, firstLine);
     }
 
     /// <summary>The body of lines [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).</summary>
@@ -66,6 +74,6 @@ internal sealed class WriteBatch
             starts[i] = _starts[first + i] - offset;
         }
 
-        return new WriteBatch(Body(first, count).ToArray(), starts, Precision);
+        return new WriteBatch(Body(first, count).ToArray(), starts, Precision, Sequence, FirstLine + first);
     }
 }
