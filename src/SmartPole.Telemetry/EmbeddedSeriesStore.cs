@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SmartPole.Telemetry;
+
+/// <summary>
+/// A time-series store on local disk: every point is one line of InfluxDB line protocol (millisecond
+/// timestamps) appended to <c>{DataDirectory}/series/yyyy-MM-dd.lp</c>, the file of its UTC day. Lines wait in
+/// memory at most <see cref="EmbeddedSeriesOptions.FlushInterval"/> and are then appended and synced; reopening
+/// the folder keeps everything. Retention deletes whole day files. Queries scan the files of the days they span.
+/// </summary>
+public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeriesReader
+{
+    private const string FileExtension = ".lp";
+    private static readonly TimeSpan RetentionSweepInterval = TimeSpan.FromMinutes(10);
+
+    private readonly EmbeddedSeriesOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _seriesDirectory;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _io = new(1, 1);
+    private readonly Dictionary<DateOnly, FileStream> _files = [];
+    private readonly ITimer _flushTimer;
+    private readonly ITimer _retentionTimer;
+    private Dictionary<DateOnly, PendingDay> _pending = [];
+    private long _queued;
+    private long _written;
+    private long _dropped;
+    private long _buffered;
+    private bool _disposed;
+
+    /// <summary>Opens (or creates) the store in <see cref="EmbeddedSeriesOptions.DataDirectory"/> and starts its flush and retention timers.</summary>
+    public EmbeddedSeriesStore(EmbeddedSeriesOptions options, ILogger<EmbeddedSeriesStore>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RetentionDays, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FlushInterval, TimeSpan.Zero);
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _seriesDirectory = Path.Combine(options.DataDirectory, "series");
+        Directory.CreateDirectory(_seriesDirectory);
+        EnforceRetention();
+        _flushTimer = _time.CreateTimer(_ => OnFlushTimer(), null, options.FlushInterval, options.FlushInterval);
+        _retentionTimer = _time.CreateTimer(_ => OnRetentionTimer(), null, RetentionSweepInterval, RetentionSweepInterval);
+    }
+
+    /// <summary>The folder holding the day files.</summary>
+    public string SeriesDirectory => _seriesDirectory;
+
+    /// <inheritdoc />
+    public TimeSeriesWriterCounters Counters => new()
+    {
+        Queued = Interlocked.Read(ref _queued),
+        Written = Interlocked.Read(ref _written),
+        Dropped = Interlocked.Read(ref _dropped),
+        Buffered = Interlocked.Read(ref _buffered),
+    };
+
+    /// <summary>
+    /// Adds <paramref name="point"/> to its day's pending lines (a point without timestamp is stamped now).
+    /// A point older than the retention window, or written after disposal, is dropped and counted.
+    /// </summary>
+    public void Write(PointData point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var now = _time.GetUtcNow();
+        var time = point.Time ?? now;
+        var day = DateOnly.FromDateTime(time.UtcDateTime);
+        Interlocked.Increment(ref _queued);
+        lock (_gate)
+        {
+            if (_disposed || day < OldestKeptDay(now))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+
+            if (!_pending.TryGetValue(day, out var pending))
+            {
+                pending = new PendingDay();
+                _pending[day] = pending;
+            }
+
+            point.WriteLineProtocol(pending.Text, WritePrecision.Milliseconds, now);
+            pending.Text.Append('\n');
+            pending.Lines++;
+        }
+
+        Interlocked.Increment(ref _buffered);
+    }
+
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken = default) => FlushCoreAsync(sync: true, cancellationToken, always: true);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SeriesSample>> QueryAsync(SeriesQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Every is { } every && every <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "Every must be positive.");
+        }
+
+        // What was written is visible to the next query, synced or not.
+        await FlushCoreAsync(sync: false, cancellationToken).ConfigureAwait(false);
+        var latest = new Dictionary<(string Series, long Time), double?>();
+        if (query.To > query.From)
+        {
+            var fromMs = LineProtocol.ToUnix(query.From, WritePrecision.Milliseconds);
+            var fromExact = LineProtocol.FromUnix(fromMs, WritePrecision.Milliseconds) == query.From;
+            var firstDay = DateOnly.FromDateTime(query.From.UtcDateTime);
+            var lastDay = DateOnly.FromDateTime(query.To.AddTicks(-1).UtcDateTime);
+            var toMs = LineProtocol.ToUnix(query.To.AddTicks(-1), WritePrecision.Milliseconds);
+            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+            {
+                await ScanDayAsync(day, query, fromExact ? fromMs : fromMs + 1, toMs, latest, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var ordered = latest.OrderBy(p => p.Key.Time).ThenBy(p => p.Key.Series, StringComparer.Ordinal);
+        if (query.Every is not { } window)
+        {
+            return [.. ordered.Select(p => new SeriesSample(LineProtocol.FromUnix(p.Key.Time, WritePrecision.Milliseconds), p.Value))];
+        }
+
+        var windowTicks = window.Ticks;
+        var samples = new List<SeriesSample>();
+        long? current = null;
+        double sum = 0;
+        long count = 0;
+        foreach (var ((_, time), value) in ordered)
+        {
+            if (value is not { } v)
+            {
+                continue;
+            }
+
+            var ticks = time * TimeSpan.TicksPerMillisecond;
+            var start = LineProtocol.FloorDiv(ticks, windowTicks) * windowTicks;
+            if (current != start)
+            {
+                Emit();
+                current = start;
+            }
+
+            sum += v;
+            count++;
+        }
+
+        Emit();
+        return samples;
+
+        void Emit()
+        {
+            if (current is { } start && count > 0)
+            {
+                samples.Add(new SeriesSample(new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + start, TimeSpan.Zero), sum / count));
+            }
+
+            sum = 0;
+            count = 0;
+        }
+    }
+
+    /// <summary>Stops the timers, appends and syncs what is pending, and closes the day files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        await _flushTimer.DisposeAsync().ConfigureAwait(false);
+        await _retentionTimer.DisposeAsync().ConfigureAwait(false);
+        await FlushCoreAsync(sync: true, CancellationToken.None, always: true).ConfigureAwait(false);
+        await _io.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var stream in _files.Values)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _files.Clear();
+        }
+        finally
+        {
+            _io.Release();
+        }
+    }
+
+    private DateOnly OldestKeptDay(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime).AddDays(-_options.RetentionDays);
+
+    private async Task FlushCoreAsync(bool sync, CancellationToken cancellationToken, bool always = false)
+    {
+        await _io.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Dictionary<DateOnly, PendingDay> pending;
+            lock (_gate)
+            {
+                if (_pending.Count == 0 && !always)
+                {
+                    return;
+                }
+
+                pending = _pending;
+                _pending = [];
+            }
+
+            var days = pending.OrderBy(p => p.Key).ToList();
+            for (var i = 0; i < days.Count; i++)
+            {
+                var (day, lines) = days[i];
+                try
+                {
+                    var stream = OpenDay(day);
+                    var bytes = Encoding.UTF8.GetBytes(lines.Text.ToString());
+                    await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+                    await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Put back what was not appended, ahead of anything written since, so a later flush retries it in order.
+                    Requeue(days.Skip(i));
+                    throw;
+                }
+
+                Interlocked.Add(ref _written, lines.Lines);
+                Interlocked.Add(ref _buffered, -lines.Lines);
+            }
+
+            if (sync)
+            {
+                foreach (var stream in _files.Values)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+        }
+        finally
+        {
+            _io.Release();
+        }
+    }
+
+    private void Requeue(IEnumerable<KeyValuePair<DateOnly, PendingDay>> unwritten)
+    {
+        lock (_gate)
+        {
+            foreach (var (day, lines) in unwritten)
+            {
+                if (_pending.TryGetValue(day, out var newer))
+                {
+                    lines.Text.Append(newer.Text);
+                    lines.Lines += newer.Lines;
+                }
+
+                _pending[day] = lines;
+            }
+        }
+    }
+
+    private FileStream OpenDay(DateOnly day)
+    {
+        if (_files.TryGetValue(day, out var open))
+        {
+            return open;
+        }
+
+        var stream = new FileStream(DayPath(day), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+        if (stream.Length > 0 && LastByte(DayPath(day)) != (byte)'\n')
+        {
+            // A crash mid-append left a torn last line; end it so the next line starts clean (the torn one is skipped on read).
+            stream.WriteByte((byte)'\n');
+            LogTornLine(_logger, DayPath(day));
+        }
+
+        _files[day] = stream;
+        return stream;
+    }
+
+    private static int LastByte(string path)
+    {
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        reader.Seek(-1, SeekOrigin.End);
+        return reader.ReadByte();
+    }
+
+    private string DayPath(DateOnly day) => Path.Combine(_seriesDirectory, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + FileExtension);
+
+    private async Task ScanDayAsync(
+        DateOnly day,
+        SeriesQuery query,
+        long fromMs,
+        long toMs,
+        Dictionary<(string Series, long Time), double?> latest,
+        CancellationToken cancellationToken)
+    {
+        var path = DayPath(day);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var reader = new StreamReader(
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16),
+            Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (!MightMatch(line, query.Measurement) || !LineProtocolParser.TryParse(line, out var parsed))
+            {
+                continue;
+            }
+
+            if (parsed!.Timestamp is not { } time || time < fromMs || time > toMs
+                || !string.Equals(parsed.Measurement, query.Measurement, StringComparison.Ordinal)
+                || parsed.Field(query.Field) is not { } field)
+            {
+                continue;
+            }
+
+            var matches = true;
+            foreach (var (key, value) in query.Tags)
+            {
+                if (!string.Equals(parsed.TagValue(key), value, StringComparison.Ordinal))
+                {
+                    matches = false;
+                    break;
+                }
+            }
+
+            if (matches)
+            {
+                // A later line for the same series and time replaces the earlier one, as in InfluxDB.
+                latest[(parsed.SeriesKey, time)] = field.Number;
+            }
+        }
+    }
+
+    // Cheap prefix test before a full parse: our measurement names are written escaped at the start of the line.
+    private static bool MightMatch(string line, string measurement)
+    {
+        if (measurement.AsSpan().IndexOfAny(", ") >= 0)
+        {
+            return true;
+        }
+
+        return line.Length > measurement.Length
+            && line.StartsWith(measurement, StringComparison.Ordinal)
+            && line[measurement.Length] is ',' or ' ';
+    }
+
+    private void OnFlushTimer()
+    {
+        _ = FlushFromTimerAsync();
+    }
+
+    private async Task FlushFromTimerAsync()
+    {
+        try
+        {
+            await FlushCoreAsync(sync: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            LogFlushFailed(_logger, _seriesDirectory, e);
+        }
+    }
+
+    private void OnRetentionTimer() => EnforceRetention();
+
+    private void EnforceRetention()
+    {
+        var oldestKept = OldestKeptDay(_time.GetUtcNow());
+        foreach (var path in Directory.EnumerateFiles(_seriesDirectory, "*" + FileExtension))
+        {
+            if (!DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(path), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                || day >= oldestKept)
+            {
+                continue;
+            }
+
+            _io.Wait();
+            try
+            {
+                if (_files.Remove(day, out var stream))
+                {
+                    stream.Dispose();
+                }
+
+                File.Delete(path);
+                LogDayDeleted(_logger, path, _options.RetentionDays);
+            }
+            catch (IOException e)
+            {
+                LogFlushFailed(_logger, path, e);
+            }
+            finally
+            {
+                _io.Release();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series file {Path} ended in a torn line (an interrupted append); it is skipped")]
+    private static partial void LogTornLine(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the embedded series files in {Path}; the points stay pending")]
+    private static partial void LogFlushFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Path}: older than the {RetentionDays} days kept")]
+    private static partial void LogDayDeleted(ILogger logger, string path, int retentionDays);
+
+    private sealed class PendingDay
+    {
+        public StringBuilder Text { get; } = new();
+
+        public int Lines { get; set; }
+    }
+}

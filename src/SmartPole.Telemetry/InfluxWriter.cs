@@ -1,0 +1,549 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SmartPole.Telemetry;
+
+/// <summary>
+/// Writes points to InfluxDB over HTTP (v1 <c>/write</c>, or v2 <c>/api/v2/write</c> when a token is set).
+/// <see cref="Write"/> only enqueues; one pump gathers batches (by size or age), at most
+/// <see cref="InfluxOptions.MaxConcurrentRequests"/> are in flight, transient failures are retried with
+/// exponential backoff and jitter (honouring <c>Retry-After</c>), and a batch that still fails goes to disk spill
+/// segments that are replayed in order once InfluxDB answers. Lines InfluxDB refuses for good are found by
+/// splitting the batch (InfluxDB overwrites identical points, so re-sending the good ones is harmless) and
+/// dead-lettered with InfluxDB's message.
+/// </summary>
+public sealed partial class InfluxWriter : ITimeSeriesWriter
+{
+    private const int DeadLetterMemory = 1000;
+
+    private readonly InfluxOptions _options;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly InfluxHttp _api;
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<bool> _replaySignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SpillStore _spill;
+    private readonly SemaphoreSlim _requests;
+    private readonly HashSet<Task> _inFlight = [];
+    private readonly Lock _overflowGate = new();
+    private readonly BatchBuilder _overflow = new();
+    private readonly Queue<TimeSeriesDeadLetter> _deadLetters = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer _ticker;
+    private readonly Task _pump;
+    private readonly Task _replayer;
+    private long _nextSequence;
+    private long _queued;
+    private long _written;
+    private long _retried;
+    private long _spilled;
+    private long _deadLettered;
+    private long _dropped;
+    private long _buffered;
+    private volatile bool _outage;
+    private volatile bool _shuttingDown;
+    private int _disposed;
+
+    /// <summary>Creates the writer and starts its pump; spill segments left by an earlier run are replayed first.</summary>
+    public InfluxWriter(InfluxOptions options, HttpClient http, ILogger<InfluxWriter>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBufferedPoints, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FlushInterval, TimeSpan.Zero);
+        _api = new InfluxHttp(options);
+        _options = options;
+        _http = http;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _spill = new SpillStore(options.SpillDirectory, (long)options.SpillQuotaMB * 1024 * 1024);
+        _nextSequence = _spill.NextSequence;
+        _requests = new SemaphoreSlim(options.MaxConcurrentRequests);
+        _outage = !_spill.IsEmpty;
+        _ticker = _time.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, options.FlushInterval, options.FlushInterval);
+        _pump = Task.Run(PumpAsync);
+        _replayer = Task.Run(ReplayAsync);
+        if (!_spill.IsEmpty)
+        {
+            _replaySignal.Writer.TryWrite(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public TimeSeriesWriterCounters Counters => new()
+    {
+        Queued = Interlocked.Read(ref _queued),
+        Written = Interlocked.Read(ref _written),
+        Retried = Interlocked.Read(ref _retried),
+        Spilled = Interlocked.Read(ref _spilled),
+        DeadLettered = Interlocked.Read(ref _deadLettered),
+        Dropped = Interlocked.Read(ref _dropped),
+        Buffered = Interlocked.Read(ref _buffered),
+        OnDisk = _spill.Lines,
+    };
+
+    /// <summary>The most recent lines InfluxDB refused for good (up to 1,000), oldest first, each with InfluxDB's message.</summary>
+    public IReadOnlyList<TimeSeriesDeadLetter> DeadLetters
+    {
+        get
+        {
+            lock (_deadLetters)
+            {
+                return [.. _deadLetters];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. Beyond
+    /// <see cref="InfluxOptions.MaxBufferedPoints"/> the point goes to a spill segment instead of memory.
+    /// A point written after disposal is dropped and counted.
+    /// </summary>
+    public void Write(PointData point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        if (!point.HasFields)
+        {
+            throw new ArgumentException($"Point '{point.MeasurementName}' has no fields; InfluxDB refuses a point without fields.", nameof(point));
+        }
+
+        Interlocked.Increment(ref _queued);
+        var now = _time.GetUtcNow();
+        if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedPoints)
+        {
+            Interlocked.Decrement(ref _buffered);
+            Overflow(point, now);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(new Item(point, now, null)))
+        {
+            Interlocked.Decrement(ref _buffered);
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Item(null, default, done)))
+        {
+            await _pump.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the v1 database if it does not exist (v2 buckets are created by their owner: nothing to do).</summary>
+    public async Task EnsureDatabaseAsync(CancellationToken ct)
+    {
+        if (_options.UsesV2)
+        {
+            return;
+        }
+
+        var client = new InfluxQueryClient(_options, _http);
+        await client.QueryAsync($"CREATE DATABASE {InfluxQueryClient.QuoteIdentifier(_options.Database)}", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends or spills everything still in memory, then stops; spill segments stay for the next start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // From here a transient failure spills at once instead of waiting through retries.
+        _shuttingDown = true;
+        await _ticker.DisposeAsync().ConfigureAwait(false);
+        _queue.Writer.TryComplete();
+        await _pump.ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _replayer.ConfigureAwait(false);
+        _stopping.Dispose();
+        _requests.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        var builder = new BatchBuilder();
+        await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (item.Point is { } point)
+            {
+                if (!builder.Accepts(point.Precision))
+                {
+                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+                }
+
+                builder.Add(point, item.At);
+                if (builder.Count >= _options.BatchSize)
+                {
+                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (builder.Count > 0)
+            {
+                await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+            }
+
+            if (item.Flushed is { } flushed)
+            {
+                await DrainAsync().ConfigureAwait(false);
+                flushed.TrySetResult();
+            }
+        }
+
+        if (builder.Count > 0)
+        {
+            await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+        }
+
+        await DrainAsync().ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync()
+    {
+        Task[] running;
+        lock (_inFlight)
+        {
+            running = [.. _inFlight];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        WriteBatch? overflow = null;
+        lock (_overflowGate)
+        {
+            if (_overflow.Count > 0)
+            {
+                overflow = _overflow.Build(NextSequence());
+            }
+        }
+
+        if (overflow is not null)
+        {
+            Spill(overflow);
+        }
+    }
+
+    private async Task DispatchAsync(WriteBatch batch)
+    {
+        if (_outage)
+        {
+            // Keep order while InfluxDB is away: new batches queue behind the spilled ones.
+            Spill(batch);
+            Interlocked.Add(ref _buffered, -batch.LineCount);
+            return;
+        }
+
+        await _requests.WaitAsync().ConfigureAwait(false);
+        var send = SendInMemoryAsync(batch);
+        lock (_inFlight)
+        {
+            _inFlight.Add(send);
+        }
+
+        _ = send.ContinueWith(
+            t =>
+            {
+                lock (_inFlight)
+                {
+                    _inFlight.Remove(t);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task SendInMemoryAsync(WriteBatch batch)
+    {
+        try
+        {
+            await SendRangeAsync(batch, 0, batch.LineCount, _options.MaxRetries).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Never lose a batch to a bug in the send path: keep it on disk.
+            LogSendFailed(_logger, batch.LineCount, e);
+            Spill(batch);
+        }
+        finally
+        {
+            Interlocked.Add(ref _buffered, -batch.LineCount);
+            _requests.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends lines [first, first + count): written, refused lines dead-lettered (splitting to find them), or,
+    /// after <paramref name="retries"/> transient failures, spilled and the outage declared.
+    /// </summary>
+    private async Task SendRangeAsync(WriteBatch batch, int first, int count, int retries)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await PostAsync(batch, first, count).ConfigureAwait(false);
+            switch (result.Kind)
+            {
+                case OutcomeKind.Written:
+                    Interlocked.Add(ref _written, count);
+                    return;
+                case OutcomeKind.Refused:
+                    await RefusedAsync(batch, first, count, result.Message).ConfigureAwait(false);
+                    return;
+            }
+
+            if (attempt >= retries || _shuttingDown)
+            {
+                LogSpilling(_logger, count, result.Message);
+                _outage = true;
+                Spill(batch.Slice(first, count));
+                return;
+            }
+
+            Interlocked.Increment(ref _retried);
+            await WaitAsync(result.RetryAfter ?? Backoff(attempt)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefusedAsync(WriteBatch batch, int first, int count, string message)
+    {
+        if (count == 1)
+        {
+            DeadLetter(batch.Line(first), message);
+            return;
+        }
+
+        // InfluxDB may have written part of the batch, but identical points overwrite themselves: re-send halves.
+        var half = count / 2;
+        await SendRangeAsync(batch, first, half, _options.MaxRetries).ConfigureAwait(false);
+        await SendRangeAsync(batch, first + half, count - half, _options.MaxRetries).ConfigureAwait(false);
+    }
+
+    private async Task ReplayAsync()
+    {
+        var failures = 0;
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                var next = _spill.TakeOldest();
+                if (next is not { } taken)
+                {
+                    _outage = !_spill.IsEmpty;
+                    await _replaySignal.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var (segment, batch) = taken;
+                var result = await PostAsync(batch, 0, batch.LineCount).ConfigureAwait(false);
+                if (result.Kind == OutcomeKind.Unavailable)
+                {
+                    _spill.Release();
+                    Interlocked.Increment(ref _retried);
+                    await WaitAsync(result.RetryAfter ?? Backoff(failures++), _stopping.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                failures = 0;
+                if (result.Kind == OutcomeKind.Written)
+                {
+                    Interlocked.Add(ref _written, batch.LineCount);
+                }
+                else
+                {
+                    await RefusedAsync(batch, 0, batch.LineCount, result.Message).ConfigureAwait(false);
+                }
+
+                _spill.Complete(segment);
+                LogReplayed(_logger, segment.Lines, _spill.Lines);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _api.WriteUri(batch.Precision));
+        _api.Authorize(request);
+        var body = batch.Body(first, count);
+        if (_options.Gzip)
+        {
+            var compressed = new MemoryStream(body.Length / 4 + 64);
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(body.Span);
+            }
+
+            request.Content = new ByteArrayContent(compressed.GetBuffer(), 0, (int)compressed.Length);
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+        else
+        {
+            request.Content = new ReadOnlyMemoryContent(body);
+        }
+
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return new Outcome(OutcomeKind.Written, "", null);
+            }
+
+            var text = await response.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false);
+            var message = InfluxHttp.ErrorMessage(text, response.StatusCode);
+            var status = (int)response.StatusCode;
+            if (status >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+                or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+            {
+                // Authentication and a missing database are the server's setup, not the data's fault: keep the points.
+                LogUnavailable(_logger, status, message);
+                return new Outcome(OutcomeKind.Unavailable, message, InfluxHttp.RetryAfter(response, _time.GetUtcNow()));
+            }
+
+            return new Outcome(OutcomeKind.Refused, message, null);
+        }
+        catch (HttpRequestException e)
+        {
+            return new Outcome(OutcomeKind.Unavailable, e.Message, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
+        }
+    }
+
+    private long NextSequence() => Interlocked.Increment(ref _nextSequence) - 1;
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryInitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+        var capped = Math.Min(exponential, _options.RetryMaxDelay.TotalMilliseconds);
+
+        // Full jitter over the upper half keeps writers that failed together from retrying together.
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        if (_shuttingDown && !cancellationToken.CanBeCanceled)
+        {
+            return;
+        }
+
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Overflow(PointData point, DateTimeOffset now)
+    {
+        WriteBatch? full = null;
+        lock (_overflowGate)
+        {
+            if (!_overflow.Accepts(point.Precision))
+            {
+                full = _overflow.Build(NextSequence());
+            }
+
+            _overflow.Add(point, now);
+            if (full is null && _overflow.Count >= _options.BatchSize)
+            {
+                full = _overflow.Build(NextSequence());
+            }
+        }
+
+        if (full is not null)
+        {
+            Spill(full);
+        }
+    }
+
+    private void Spill(WriteBatch batch)
+    {
+        try
+        {
+            var evicted = _spill.Append(batch);
+            Interlocked.Add(ref _spilled, batch.LineCount);
+            if (evicted > 0)
+            {
+                Interlocked.Add(ref _dropped, evicted);
+                LogEvicted(_logger, evicted, _options.SpillQuotaMB);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Interlocked.Add(ref _dropped, batch.LineCount);
+            LogSpillFailed(_logger, batch.LineCount, _options.SpillDirectory, e);
+        }
+
+        _replaySignal.Writer.TryWrite(true);
+    }
+
+    private void DeadLetter(string line, string message)
+    {
+        Interlocked.Increment(ref _deadLettered);
+        LogDeadLettered(_logger, line, message);
+        lock (_deadLetters)
+        {
+            if (_deadLetters.Count == DeadLetterMemory)
+            {
+                _deadLetters.Dequeue();
+            }
+
+            _deadLetters.Enqueue(new TimeSeriesDeadLetter(line, message, _time.GetUtcNow()));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB refused a line for good: {Reason}. Line: {Line}")]
+    private static partial void LogDeadLettered(ILogger logger, string line, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB is unavailable ({Reason}); {Lines} lines go to disk spill segments")]
+    private static partial void LogSpilling(ILogger logger, int lines, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB answered {Status}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed a spill segment of {Lines} lines; {Remaining} lines remain on disk")]
+    private static partial void LogReplayed(ILogger logger, long lines, long remaining);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spill quota of {QuotaMB} MB reached: dropped the oldest {Lines} lines")]
+    private static partial void LogEvicted(ILogger logger, long lines, int quotaMB);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not spill {Lines} lines to {Directory}; they are dropped")]
+    private static partial void LogSpillFailed(ILogger logger, int lines, string directory, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending a batch of {Lines} lines failed unexpectedly; it is spilled")]
+    private static partial void LogSendFailed(ILogger logger, int lines, Exception exception);
+
+    private enum OutcomeKind
+    {
+        Written,
+        Refused,
+        Unavailable,
+    }
+
+    private readonly record struct Outcome(OutcomeKind Kind, string Message, TimeSpan? RetryAfter);
+
+    private readonly record struct Item(PointData? Point, DateTimeOffset At, TaskCompletionSource? Flushed)
+    {
+        public static Item Tick => default;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace SmartPole.Telemetry;
+
+/// <summary>
+/// Escaping rules of InfluxDB line protocol. Measurements escape commas and spaces; tag keys, tag values and
+/// field keys also escape equals signs; string field values escape double quotes and backslashes. Elsewhere a
+/// backslash is literal, which is why one directly before a delimiter (or at the end) cannot be written and is refused.
+/// </summary>
+internal static class LineProtocol
+{
+    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
+    private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
+
+    internal enum NameKind
+    {
+        Measurement,
+        Key,
+    }
+
+    internal interface ISink
+    {
+        void Append(char c);
+
+        void Append(ReadOnlySpan<char> text);
+    }
+
+    public static void ValidateName(string value, NameKind kind, string parameter)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value, parameter);
+        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
+        {
+            throw new ArgumentException($"'{value}' contains a line break, which line protocol cannot carry.", parameter);
+        }
+
+        if (kind == NameKind.Measurement && value[0] == '#')
+        {
+            throw new ArgumentException($"Measurement '{value}' starts with '#', which line protocol reads as a comment.", parameter);
+        }
+
+        var specials = kind == NameKind.Measurement ? MeasurementSpecials : KeySpecials;
+        for (var i = value.IndexOf('\\', StringComparison.Ordinal); i >= 0; i = value.IndexOf('\\', i + 1))
+        {
+            if (i == value.Length - 1 || specials.Contains(value[i + 1]))
+            {
+                throw new ArgumentException(
+                    $"'{value}' has a backslash before a delimiter or at its end, which line protocol cannot carry.", parameter);
+            }
+        }
+    }
+
+    public static void AppendEscaped<TSink>(ref TSink sink, string value, NameKind kind)
+        where TSink : struct, ISink
+    {
+        var specials = kind == NameKind.Measurement ? MeasurementSpecials : KeySpecials;
+        AppendWithEscapes(ref sink, value, specials);
+    }
+
+    public static void AppendStringField<TSink>(ref TSink sink, string value)
+        where TSink : struct, ISink => AppendWithEscapes(ref sink, value, StringSpecials);
+
+    public static void AppendInteger<TSink>(ref TSink sink, long value)
+        where TSink : struct, ISink
+    {
+        Span<char> buffer = stackalloc char[24];
+        value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
+        sink.Append(buffer[..written]);
+    }
+
+    /// <summary>The timestamp as a count of <paramref name="precision"/> units since the Unix epoch, floored.</summary>
+    public static long ToUnix(DateTimeOffset time, WritePrecision precision)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return precision switch
+        {
+            WritePrecision.Nanoseconds => ticks * 100,
+            WritePrecision.Microseconds => FloorDiv(ticks, 10),
+            WritePrecision.Milliseconds => FloorDiv(ticks, TimeSpan.TicksPerMillisecond),
+            _ => FloorDiv(ticks, TimeSpan.TicksPerSecond),
+        };
+    }
+
+    /// <summary>The instant <paramref name="value"/> units of <paramref name="precision"/> after the Unix epoch.</summary>
+    public static DateTimeOffset FromUnix(long value, WritePrecision precision)
+    {
+        var ticks = precision switch
+        {
+            WritePrecision.Nanoseconds => FloorDiv(value, 100),
+            WritePrecision.Microseconds => value * 10,
+            WritePrecision.Milliseconds => value * TimeSpan.TicksPerMillisecond,
+            _ => value * TimeSpan.TicksPerSecond,
+        };
+        return new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + ticks, TimeSpan.Zero);
+    }
+
+    /// <summary>The <c>precision</c> query value of the v1 write API.</summary>
+    public static string V1Name(WritePrecision precision) => precision switch
+    {
+        WritePrecision.Nanoseconds => "n",
+        WritePrecision.Microseconds => "u",
+        WritePrecision.Milliseconds => "ms",
+        _ => "s",
+    };
+
+    /// <summary>The <c>precision</c> query value of the v2 write API.</summary>
+    public static string V2Name(WritePrecision precision) => precision switch
+    {
+        WritePrecision.Nanoseconds => "ns",
+        WritePrecision.Microseconds => "us",
+        WritePrecision.Milliseconds => "ms",
+        _ => "s",
+    };
+
+    public static long FloorDiv(long value, long divisor)
+    {
+        var quotient = Math.DivRem(value, divisor, out var remainder);
+        return remainder < 0 ? quotient - 1 : quotient;
+    }
+
+    private static void AppendWithEscapes<TSink>(ref TSink sink, string value, SearchValues<char> specials)
+        where TSink : struct, ISink
+    {
+        var rest = value.AsSpan();
+        while (true)
+        {
+            var at = rest.IndexOfAny(specials);
+            if (at < 0)
+            {
+                sink.Append(rest);
+                return;
+            }
+
+            sink.Append(rest[..at]);
+            sink.Append('\\');
+            sink.Append(rest[at]);
+            rest = rest[(at + 1)..];
+        }
+    }
+
+    internal readonly struct StringBuilderSink(StringBuilder builder) : ISink
+    {
+        public void Append(char c) => builder.Append(c);
+
+        public void Append(ReadOnlySpan<char> text) => builder.Append(text);
+    }
+
+    internal readonly struct Utf8Sink(IBufferWriter<byte> writer) : ISink
+    {
+        public void Append(char c)
+        {
+            if (c < 0x80)
+            {
+                var span = writer.GetSpan(1);
+                span[0] = (byte)c;
+                writer.Advance(1);
+                return;
+            }
+
+            Span<char> one = [c];
+            Append(one);
+        }
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            if (!text.IsEmpty)
+            {
+                Encoding.UTF8.GetBytes(text, writer);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+
+namespace SmartPole.Telemetry;
+
+/// <summary>
+/// Disk segments of batches InfluxDB could not take yet, oldest first: one file per batch,
+/// <c>{sequence}.{first line}.{precision}.lp</c>, replayed in batch order, written to a temporary name, synced and then renamed so a crash never
+/// leaves half a segment to replay. Beyond the quota the oldest segments are evicted and their lines reported.
+/// </summary>
+internal sealed class SpillStore
+{
+    private const string Extension = ".lp";
+
+    private readonly string _directory;
+    private readonly long _quotaBytes;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<SpillSegment> _segments = new();
+    private long _bytes;
+    private long _lines;
+    private SpillSegment? _replaying;
+
+    public SpillStore(string directory, long quotaBytes)
+    {
+        _directory = directory;
+        _quotaBytes = quotaBytes;
+        Directory.CreateDirectory(directory);
+        foreach (var stale in Directory.EnumerateFiles(directory, "*.tmp"))
+        {
+            File.Delete(stale);
+        }
+
+        var found = new List<SpillSegment>();
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
+        {
+            var parts = Path.GetFileName(path).Split('.');
+            if (parts.Length == 4
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var firstLine)
+                && Enum.TryParse<WritePrecision>(parts[2], out var precision))
+            {
+                var bytes = File.ReadAllBytes(path);
+                var lines = WriteBatch.FromBody(bytes, precision, sequence, firstLine).LineCount;
+                found.Add(new SpillSegment(path, sequence, firstLine, precision, bytes.Length, lines));
+            }
+        }
+
+        foreach (var segment in found.OrderBy(s => s.Sequence).ThenBy(s => s.FirstLine))
+        {
+            _segments.AddLast(segment);
+            _bytes += segment.Bytes;
+            _lines += segment.Lines;
+            NextSequence = segment.Sequence + 1;
+        }
+    }
+
+    /// <summary>The first batch sequence after those found on disk, so a new writer's batches queue behind them.</summary>
+    public long NextSequence { get; }
+
+    /// <summary>Lines waiting on disk.</summary>
+    public long Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines;
+            }
+        }
+    }
+
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Count == 0;
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="batch"/> as the newest segment; returns the lines evicted to stay within the quota.</summary>
+    public long Append(WriteBatch batch)
+    {
+        var name = $"{batch.Sequence:D20}.{batch.FirstLine:D10}.{batch.Precision}{Extension}";
+        var path = Path.Combine(_directory, name);
+        var temporary = path + ".tmp";
+        if (batch.ByteCount > _quotaBytes)
+        {
+            return batch.LineCount;
+        }
+
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        {
+            stream.Write(batch.Body(0, batch.LineCount).Span);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path);
+        long evicted = 0;
+        lock (_gate)
+        {
+            var segment = new SpillSegment(path, batch.Sequence, batch.FirstLine, batch.Precision, batch.ByteCount, batch.LineCount);
+
+            // Batches in flight together may fail in any order: insert by batch order, not by arrival.
+            var after = _segments.Last;
+            while (after is not null && (after.Value.Sequence, after.Value.FirstLine).CompareTo((batch.Sequence, batch.FirstLine)) > 0)
+            {
+                after = after.Previous;
+            }
+
+            if (after is null)
+            {
+                _segments.AddFirst(segment);
+            }
+            else
+            {
+                _segments.AddAfter(after, segment);
+            }
+
+            _bytes += segment.Bytes;
+            _lines += segment.Lines;
+            var node = _segments.First;
+            while (_bytes > _quotaBytes && node is not null)
+            {
+                var next = node.Next;
+                if (node.Value != _replaying && node.Value != segment)
+                {
+                    Forget(node);
+                    TryDelete(node.Value.Path);
+                    evicted += node.Value.Lines;
+                }
+
+                node = next;
+            }
+        }
+
+        return evicted;
+    }
+
+    /// <summary>The oldest segment and its lines, marked as being replayed (eviction skips it); null when none.</summary>
+    public (SpillSegment Segment, WriteBatch Batch)? TakeOldest()
+    {
+        SpillSegment? segment;
+        lock (_gate)
+        {
+            segment = _segments.First?.Value;
+            _replaying = segment;
+        }
+
+        return segment is null ? null : (segment, WriteBatch.FromBody(File.ReadAllBytes(segment.Path), segment.Precision, segment.Sequence, segment.FirstLine));
+    }
+
+    /// <summary>Deletes a replayed segment.</summary>
+    public void Complete(SpillSegment segment)
+    {
+        lock (_gate)
+        {
+            var node = _segments.Find(segment);
+            if (node is not null)
+            {
+                Forget(node);
+            }
+
+            _replaying = null;
+        }
+
+        TryDelete(segment.Path);
+    }
+
+    /// <summary>Lets eviction consider the segment again (its replay was put off).</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _replaying = null;
+        }
+    }
+
+    private void Forget(LinkedListNode<SpillSegment> node)
+    {
+        _segments.Remove(node);
+        _bytes -= node.Value.Bytes;
+        _lines -= node.Value.Lines;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Forgotten in memory already; a leftover file is replayed once more after a restart, and InfluxDB
+            // overwrites identical points, so the worst case is a repeated write, never a lost one.
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using SmartPole.Testing;
+
+namespace SmartPole.Telemetry.Tests;
+
+public sealed class EmbeddedSeriesStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Day = new(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Dictionary<string, string> Pole1 = new() { ["city"] = "sz", ["pole"] = "p-1" };
+
+    private readonly TempDirectory _dir = new("embedded-series");
+    private readonly ManualTimeProvider _clock = new(Day.AddHours(12));
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Points_survive_a_reopen_as_one_line_per_point_in_the_file_of_their_utc_day()
+    {
+        await using (var store = Open())
+        {
+            store.Write(Reading("p-1", 96.5, Day.AddHours(1)));
+            store.Write(Reading("p-1", 97.5, Day.AddHours(2)));
+            store.Write(Reading("p-1", 98.5, Day.AddDays(-1).AddHours(23)));
+            await store.FlushAsync();
+        }
+
+        await using var reopened = Open();
+        var samples = await reopened.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day.AddDays(-1), Day.AddDays(1)));
+
+        Assert.Equal(
+            ["lighting,city=sz,device=lamp-1,pole=p-1 powerW=96.5 1795222800000", "lighting,city=sz,device=lamp-1,pole=p-1 powerW=97.5 1795226400000"],
+            await File.ReadAllLinesAsync(Path.Combine(_dir.Path, "series", "2026-11-21.lp")));
+        Assert.Single(await File.ReadAllLinesAsync(Path.Combine(_dir.Path, "series", "2026-11-20.lp")));
+        Assert.Equal([98.5, 96.5, 97.5], samples.Select(s => s.Value!.Value));
+        Assert.Equal([Day.AddHours(-1), Day.AddHours(1), Day.AddHours(2)], samples.Select(s => s.Time));
+    }
+
+    [Fact]
+    public async Task Counters_follow_points_from_queued_to_written()
+    {
+        await using var store = Open();
+
+        store.Write(Reading("p-1", 1, Day.AddHours(1)));
+        store.Write(Reading("p-1", 2, Day.AddHours(2)));
+        var before = store.Counters;
+        await store.FlushAsync();
+        var after = store.Counters;
+
+        Assert.Equal((2, 0, 2), (before.Queued, before.Written, before.Buffered));
+        Assert.Equal((2, 2, 0), (after.Queued, after.Written, after.Buffered));
+    }
+
+    [Fact]
+    public async Task Windows_are_epoch_aligned_means_and_empty_windows_are_left_out()
+    {
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddSeconds(10)));
+        store.Write(Reading("p-1", 3, Day.AddSeconds(50)));
+        store.Write(Reading("p-1", 5, Day.AddSeconds(70)));
+        store.Write(Reading("p-1", 6, Day.AddSeconds(110)));
+        store.Write(Reading("p-1", 7, Day.AddSeconds(180)));
+
+        var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day.AddSeconds(30), Day.AddMinutes(10), TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(
+            [new SeriesSample(Day, 3), new SeriesSample(Day.AddMinutes(1), 5.5), new SeriesSample(Day.AddMinutes(3), 7)],
+            samples);
+    }
+
+    [Fact]
+    public async Task A_query_keeps_only_its_measurement_field_tags_and_half_open_range()
+    {
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+        store.Write(Reading("p-2", 2, Day.AddMinutes(2)));
+        store.Write(PointData.Measurement("lighting2").Tag("city", "sz").Tag("pole", "p-1").Field("powerW", 3.0).Timestamp(Day.AddMinutes(3), WritePrecision.Milliseconds));
+        store.Write(PointData.Measurement("lighting").Tag("city", "sz").Tag("pole", "p-1").Field("dimPct", 80L).Timestamp(Day.AddMinutes(4), WritePrecision.Milliseconds));
+        store.Write(Reading("p-1", 5, Day.AddMinutes(5)));
+        store.Write(Reading("p-1", 6, Day.AddMinutes(6)));
+
+        var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day.AddMinutes(1), Day.AddMinutes(6)));
+
+        Assert.Equal([new SeriesSample(Day.AddMinutes(1), 1), new SeriesSample(Day.AddMinutes(5), 5)], samples);
+    }
+
+    [Fact]
+    public async Task A_point_written_again_for_the_same_series_and_time_replaces_the_first()
+    {
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+        await store.FlushAsync();
+        store.Write(Reading("p-1", 2, Day.AddMinutes(1)));
+
+        var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([new SeriesSample(Day.AddMinutes(1), 2)], samples);
+    }
+
+    [Fact]
+    public async Task Integer_and_boolean_fields_read_as_numbers_and_strings_as_null()
+    {
+        await using var store = Open();
+        var point = PointData.Measurement("cabinet").Tag("city", "sz").Tag("pole", "p-1")
+            .Field("doorOpen", true).Field("count", 42L).Field("note", "x").Timestamp(Day.AddHours(1), WritePrecision.Milliseconds);
+        store.Write(point);
+
+        var door = await store.QueryAsync(new SeriesQuery("cabinet", "doorOpen", Pole1, Day, Day.AddDays(1)));
+        var count = await store.QueryAsync(new SeriesQuery("cabinet", "count", Pole1, Day, Day.AddDays(1)));
+        var note = await store.QueryAsync(new SeriesQuery("cabinet", "note", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal(1, door.Single().Value);
+        Assert.Equal(42, count.Single().Value);
+        Assert.Null(note.Single().Value);
+    }
+
+    [Fact]
+    public async Task Points_reach_the_file_by_themselves_after_the_flush_interval()
+    {
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddHours(1)));
+        var file = Path.Combine(_dir.Path, "series", "2026-11-21.lp");
+
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        await WaitFor.ConditionAsync(
+            () => Task.FromResult(File.Exists(file) && File.ReadAllLines(file).Length == 1),
+            TimeSpan.FromSeconds(10),
+            () => $"{file} should hold one line");
+    }
+
+    [Fact]
+    public async Task Retention_deletes_whole_days_older_than_the_days_kept()
+    {
+        var series = Path.Combine(_dir.Path, "series");
+        Directory.CreateDirectory(series);
+        await File.WriteAllTextAsync(Path.Combine(series, "2026-11-13.lp"), "lighting,pole=p-1 powerW=1 1763000000000\n");
+        await File.WriteAllTextAsync(Path.Combine(series, "2026-11-14.lp"), "lighting,pole=p-1 powerW=1 1763100000000\n");
+        await using var store = Open();
+        var keptAtOpen = Directory.GetFiles(series).Select(Path.GetFileName).Order().ToList();
+
+        store.Write(Reading("p-1", 1, Day.AddDays(-8)));
+        _clock.Advance(TimeSpan.FromDays(1));
+        await WaitFor.ConditionAsync(
+            () => Task.FromResult(!File.Exists(Path.Combine(series, "2026-11-14.lp"))),
+            TimeSpan.FromSeconds(10),
+            () => "2026-11-14 should be deleted once 2026-11-22 is today");
+
+        Assert.Equal(["2026-11-14.lp"], keptAtOpen);
+        Assert.Equal(1, store.Counters.Dropped);
+    }
+
+    [Fact]
+    public async Task A_torn_last_line_from_a_crash_is_skipped_and_later_points_start_on_a_new_line()
+    {
+        var series = Path.Combine(_dir.Path, "series");
+        Directory.CreateDirectory(series);
+        var file = Path.Combine(series, "2026-11-21.lp");
+        await File.WriteAllTextAsync(file, "lighting,city=sz,device=lamp-1,pole=p-1 powerW=1 1795219260000\nlighting,city=sz,device=lamp-1,pole=p-1 powerW=");
+        await using var store = Open();
+
+        store.Write(Reading("p-1", 2, Day.AddMinutes(2)));
+        var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([new SeriesSample(Day.AddMinutes(1), 1), new SeriesSample(Day.AddMinutes(2), 2)], samples);
+        Assert.Equal(3, (await File.ReadAllLinesAsync(file)).Length);
+    }
+
+    private EmbeddedSeriesStore Open() => new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path }, timeProvider: _clock);
+
+    private static PointData Reading(string pole, double powerW, DateTimeOffset at) =>
+        PointData.Measurement("lighting").Tag("city", "sz").Tag("pole", pole).Tag("device", "lamp-1")
+            .Field("powerW", powerW).Timestamp(at, WritePrecision.Milliseconds);
+}
