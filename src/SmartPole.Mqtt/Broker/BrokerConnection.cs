@@ -1,0 +1,548 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartPole.Mqtt.Formatter;
+using SmartPole.Mqtt.Packets;
+using SmartPole.Mqtt.Topics;
+
+namespace SmartPole.Mqtt.Broker;
+
+/// <summary>
+/// One client connection to the broker: a read loop that decodes and handles packets in order, and
+/// a write loop that drains an outbound queue, so a slow reader never blocks the publishers that
+/// feed it (QoS 0 beyond the queue bound is dropped, QoS 1/2 wait in the session).
+/// </summary>
+internal sealed class BrokerConnection : IDisposable
+{
+    private readonly MqttBroker _broker;
+    private readonly IDuplexPipe _transport;
+    private readonly EndPoint? _remoteEndPoint;
+    private readonly MqttPacketDecoder _decoder;
+    private readonly MqttPacketEncoder _encoder = new();
+    private readonly Channel<MqttPacket> _outbound = Channel.CreateUnbounded<MqttPacket>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _abort;
+    private readonly CancellationTokenSource _writeAbort = new();
+    private readonly ITimer _keepAliveTimer;
+    private int _queuedQos0;
+    private long _lastActivity;
+    private TimeSpan _keepAliveLimit;
+    private BrokerSession? _session;
+    private ConnectPacket? _connect;
+    private string?[] _topicAliases = [];
+    private long _maxOutgoingPacketSize = long.MaxValue;
+    private bool _sendWill = true;
+    private MqttReasonCode? _closeReason;
+
+    public BrokerConnection(MqttBroker broker, IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken cancellationToken)
+    {
+        _broker = broker;
+        _transport = transport;
+        _remoteEndPoint = remoteEndPoint;
+        _decoder = new MqttPacketDecoder(MqttProtocolVersion.V311, broker.Options.MaxPacketSize);
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _lastActivity = broker.TimeProvider.GetTimestamp();
+        _keepAliveLimit = broker.Options.ConnectTimeout;
+        _keepAliveTimer = broker.TimeProvider.CreateTimer(_ => CheckKeepAlive(), null, _keepAliveLimit, Timeout.InfiniteTimeSpan);
+        SendQuota = broker.Options.MaxInflightMessagesPerClient;
+    }
+
+    public string ClientId { get; private set; } = "";
+
+    public MqttProtocolVersion Version => _decoder.Version;
+
+    /// <summary>QoS 1/2 messages the client accepts in flight (5.0 Receive Maximum, capped by the broker's option).</summary>
+    public int SendQuota { get; private set; }
+
+    public async Task RunAsync()
+    {
+        var writer = Task.CompletedTask;
+        try
+        {
+            writer = WriteLoopAsync();
+            await ReadLoopAsync(_abort.Token);
+        }
+        catch (MqttProtocolException e)
+        {
+            _broker.Log.ProtocolViolation(ClientId, _remoteEndPoint?.ToString(), e.ReasonCode, e.Message);
+            _closeReason ??= e.ReasonCode;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            _broker.Log.ConnectionFailed(ClientId, e.Message);
+        }
+        finally
+        {
+            await CloseAsync(writer);
+        }
+    }
+
+    /// <summary>Tells the client it is being taken over (5.0: DISCONNECT 0x8E) and closes the connection.</summary>
+    public void Close(MqttReasonCode reason)
+    {
+        _closeReason ??= reason;
+        _abort.Cancel();
+    }
+
+    /// <summary>Queues a control packet (or a QoS 1/2 PUBLISH the session has admitted).</summary>
+    public void Send(MqttPacket packet) => _outbound.Writer.TryWrite(packet);
+
+    public void SendPublish(OutgoingMessage message, ushort packetId, bool dup) => Send(BuildPublish(message, packetId, dup));
+
+    /// <summary>Queues a QoS 0 PUBLISH unless this connection's queue is full (a slow reader): then it is dropped.</summary>
+    public void TrySendQos0(OutgoingMessage message)
+    {
+        if (Interlocked.Increment(ref _queuedQos0) > _broker.Options.MaxOutboundQueuePerConnection)
+        {
+            Interlocked.Decrement(ref _queuedQos0);
+            _broker.MessageDropped(ClientId, message.Message.Topic);
+            return;
+        }
+
+        if (!_outbound.Writer.TryWrite(BuildPublish(message, 0, false)))
+        {
+            Interlocked.Decrement(ref _queuedQos0);
+        }
+    }
+
+    public void Dispose()
+    {
+        _keepAliveTimer.Dispose();
+        _abort.Dispose();
+        _writeAbort.Dispose();
+        _encoder.Dispose();
+    }
+
+    private PublishPacket BuildPublish(OutgoingMessage message, ushort packetId, bool dup)
+    {
+        var m = message.Message;
+        return new PublishPacket
+        {
+            Topic = m.Topic,
+            Payload = m.Payload,
+            Qos = message.Qos,
+            Retain = message.Retain,
+            Dup = dup,
+            PacketId = packetId,
+            Properties = Version == MqttProtocolVersion.V500
+                ? MqttMessageMapping.ToProperties(m, message.SubscriptionIds, _broker.RemainingExpiry(message))
+                : null,
+        };
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var input = _transport.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            try
+            {
+                while (_decoder.TryDecode(ref buffer, out var packet))
+                {
+                    _lastActivity = _broker.TimeProvider.GetTimestamp();
+                    if (!await HandleAsync(packet!, cancellationToken))
+                    {
+                        return;
+                    }
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Handles one packet; false ends the connection normally.</summary>
+    private async ValueTask<bool> HandleAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        if (_connect is null)
+        {
+            if (packet is not ConnectPacket connect)
+            {
+                throw new MqttProtocolException("First packet is not CONNECT", MqttReasonCode.ProtocolError, packet.Type); // [MQTT-3.1.0-1]
+            }
+
+            return await HandleConnectAsync(connect);
+        }
+
+        var session = _session!;
+        switch (packet)
+        {
+            case PublishPacket publish:
+                await HandlePublishAsync(session, publish, cancellationToken);
+                return true;
+            case AckPacket { Type: MqttPacketType.PubAck } ack:
+                session.Acknowledge(ack.PacketId, pubComp: false);
+                return true;
+            case AckPacket { Type: MqttPacketType.PubRec } ack:
+                var known = session.Received(ack.PacketId, failed: (byte)ack.ReasonCode >= 0x80);
+                if ((byte)ack.ReasonCode < 0x80)
+                {
+                    Send(new AckPacket(MqttPacketType.PubRel, ack.PacketId, known ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound));
+                }
+
+                return true;
+            case AckPacket { Type: MqttPacketType.PubRel } ack:
+                var released = session.ReleaseIncomingQos2(ack.PacketId);
+                Send(new AckPacket(MqttPacketType.PubComp, ack.PacketId, released ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound));
+                return true;
+            case AckPacket { Type: MqttPacketType.PubComp } ack:
+                session.Acknowledge(ack.PacketId, pubComp: true);
+                return true;
+            case SubscribePacket subscribe:
+                HandleSubscribe(session, subscribe);
+                return true;
+            case UnsubscribePacket unsubscribe:
+                var unsubAck = new UnsubAckPacket { PacketId = unsubscribe.PacketId };
+                foreach (var filter in unsubscribe.Filters)
+                {
+                    unsubAck.ReasonCodes.Add(_broker.Unsubscribe(session, filter) ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
+                }
+
+                Send(unsubAck);
+                return true;
+            case PingReqPacket:
+                Send(PingRespPacket.Instance);
+                return true;
+            case DisconnectPacket disconnect:
+                // §3.14.4: a normal DISCONNECT discards the will; 5.0 reason 0x04 asks for it anyway.
+                _sendWill = disconnect.ReasonCode == MqttReasonCode.DisconnectWithWillMessage;
+                if (disconnect.Properties?.SessionExpiryInterval is { } expiry)
+                {
+                    if (session.ExpiryInterval == 0 && expiry != 0)
+                    {
+                        throw new MqttProtocolException("Session expiry set on DISCONNECT after CONNECT said 0", MqttReasonCode.ProtocolError, expiry); // [MQTT-3.14.2-2]
+                    }
+
+                    session.ExpiryInterval = expiry;
+                }
+
+                return false;
+            case ConnectPacket:
+                throw new MqttProtocolException("Second CONNECT", MqttReasonCode.ProtocolError); // [MQTT-3.1.0-2]
+            case AuthPacket:
+                throw new MqttProtocolException("Enhanced authentication is not supported", MqttReasonCode.ProtocolError);
+            default:
+                throw new MqttProtocolException($"{packet.Type} is not sent to a server", MqttReasonCode.ProtocolError, packet.Type);
+        }
+    }
+
+    private async ValueTask<bool> HandleConnectAsync(ConnectPacket connect)
+    {
+        _connect = connect;
+        _encoder.Version = connect.ProtocolVersion;
+        var v5 = connect.ProtocolVersion == MqttProtocolVersion.V500;
+        var options = _broker.Options;
+        var properties = connect.Properties;
+        string? assignedId = null;
+        ClientId = connect.ClientId;
+        if (ClientId.Length == 0)
+        {
+            if (!v5 && !connect.CleanSession)
+            {
+                // 3.1.1 [MQTT-3.1.3-8]: an empty id with a persistent session is refused with 0x02.
+                Refuse(MqttConnectReasonCode.ClientIdentifierNotValid);
+                return false;
+            }
+
+            ClientId = assignedId = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
+        var verdict = await _broker.AuthenticateConnectAsync(new MqttConnectContext
+        {
+            ClientId = ClientId,
+            Username = connect.Username,
+            Password = connect.Password ?? [],
+            ProtocolVersion = connect.ProtocolVersion,
+            RemoteEndPoint = _remoteEndPoint,
+            CleanSession = connect.CleanSession,
+            UserProperties = (IReadOnlyList<MqttUserProperty>?)properties?.UserProperties ?? [],
+        });
+        if (verdict != MqttConnectReasonCode.Success)
+        {
+            _broker.Log.ConnectRefused(ClientId, _remoteEndPoint?.ToString(), verdict);
+            Refuse(verdict);
+            return false;
+        }
+
+        if (properties?.ReceiveMaximum is { } receiveMaximum)
+        {
+            SendQuota = Math.Min(SendQuota, receiveMaximum);
+        }
+
+        if (properties?.MaximumPacketSize is { } maxPacketSize)
+        {
+            _maxOutgoingPacketSize = maxPacketSize;
+        }
+
+        ushort? serverKeepAlive = null;
+        var keepAlive = connect.KeepAliveSeconds;
+        var maxKeepAlive = (ushort)Math.Clamp(options.MaxKeepAlive.TotalSeconds, 1, ushort.MaxValue);
+        if (v5 && (keepAlive == 0 || keepAlive > maxKeepAlive))
+        {
+            serverKeepAlive = keepAlive = maxKeepAlive;
+        }
+
+        // §3.1.2.10: the server closes the connection after one and a half keep-alive periods of silence.
+        _keepAliveLimit = keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(keepAlive * 1.5);
+        _topicAliases = new string?[options.TopicAliasMaximum + 1];
+
+        var session = _broker.AttachSession(this, ClientId, connect, out var sessionPresent);
+        _session = session;
+        var connAck = new ConnAckPacket { SessionPresent = sessionPresent, ReasonCode = 0 };
+        if (v5)
+        {
+            connAck.Properties = new MqttProperties
+            {
+                ReceiveMaximum = (ushort)Math.Clamp(options.ReceiveMaximum, 1, ushort.MaxValue),
+                TopicAliasMaximum = (ushort)Math.Clamp(options.TopicAliasMaximum, 0, ushort.MaxValue),
+                MaximumPacketSize = (uint)options.MaxPacketSize,
+                AssignedClientIdentifier = assignedId,
+                ServerKeepAlive = serverKeepAlive,
+                WildcardSubscriptionAvailable = 1,
+                SubscriptionIdentifierAvailable = 1,
+                SharedSubscriptionAvailable = 1,
+            };
+        }
+
+        session.Resume(this, connAck);
+        _lastActivity = _broker.TimeProvider.GetTimestamp();
+        _keepAliveTimer.Change(_keepAliveLimit, Timeout.InfiniteTimeSpan);
+        _broker.Log.ClientConnected(ClientId, _remoteEndPoint?.ToString(), connect.ProtocolVersion, connect.CleanSession, sessionPresent);
+        return true;
+    }
+
+    private void Refuse(MqttConnectReasonCode reason)
+    {
+        _sendWill = false;
+        Send(new ConnAckPacket { ReasonCode = Version == MqttProtocolVersion.V500 ? (byte)reason : ToV311ReturnCode(reason) });
+    }
+
+    private static byte ToV311ReturnCode(MqttConnectReasonCode reason) => reason switch
+    {
+        MqttConnectReasonCode.Success => 0,
+        MqttConnectReasonCode.UnsupportedProtocolVersion => 1,
+        MqttConnectReasonCode.ClientIdentifierNotValid => 2,
+        MqttConnectReasonCode.BadUserNameOrPassword => 4,
+        MqttConnectReasonCode.NotAuthorized or MqttConnectReasonCode.Banned or MqttConnectReasonCode.BadAuthenticationMethod => 5,
+        _ => 3,
+    };
+
+    private async ValueTask HandlePublishAsync(BrokerSession session, PublishPacket publish, CancellationToken cancellationToken)
+    {
+        var topic = ResolveTopicAlias(publish);
+        if (publish.Qos == MqttQualityOfService.ExactlyOnce)
+        {
+            if (!session.BeginIncomingQos2(publish.PacketId))
+            {
+                // A resend of a QoS 2 message already taken in (§4.3.3): acknowledge again, deliver once.
+                Send(new AckPacket(MqttPacketType.PubRec, publish.PacketId));
+                return;
+            }
+
+            if (session.IncomingQos2Count > _broker.Options.ReceiveMaximum && Version == MqttProtocolVersion.V500)
+            {
+                throw new MqttProtocolException("Receive Maximum exceeded", MqttReasonCode.ReceiveMaximumExceeded, session.IncomingQos2Count); // [MQTT-3.3.4-9]
+            }
+        }
+
+        var message = MqttMessageMapping.ToMessage(publish, topic);
+        await _broker.OnMessageReceivedAsync(ClientId, _connect!.Username, message, cancellationToken);
+        _broker.Route(message, session);
+        switch (publish.Qos)
+        {
+            case MqttQualityOfService.AtLeastOnce:
+                Send(new AckPacket(MqttPacketType.PubAck, publish.PacketId));
+                break;
+            case MqttQualityOfService.ExactlyOnce:
+                Send(new AckPacket(MqttPacketType.PubRec, publish.PacketId));
+                break;
+        }
+    }
+
+    private string ResolveTopicAlias(PublishPacket publish)
+    {
+        if (publish.Properties?.TopicAlias is not { } alias)
+        {
+            return publish.Topic;
+        }
+
+        if (alias >= _topicAliases.Length)
+        {
+            throw new MqttProtocolException("Topic alias above the maximum", MqttReasonCode.TopicAliasInvalid, alias); // [MQTT-3.3.2-9]
+        }
+
+        if (publish.Topic.Length > 0)
+        {
+            _topicAliases[alias] = publish.Topic;
+            return publish.Topic;
+        }
+
+        return _topicAliases[alias] ?? throw new MqttProtocolException("Unknown topic alias", MqttReasonCode.ProtocolError, alias);
+    }
+
+    private void HandleSubscribe(BrokerSession session, SubscribePacket subscribe)
+    {
+        var subAck = new SubAckPacket { PacketId = subscribe.PacketId };
+        var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
+        var accepted = new List<BrokerSubscription>();
+        foreach (var request in subscribe.Filters)
+        {
+            if (!MqttTopic.IsValidFilter(request.Filter))
+            {
+                subAck.ReasonCodes.Add(MqttReasonCode.TopicFilterInvalid);
+                continue;
+            }
+
+            var shared = MqttTopic.TryParseShared(request.Filter, out var group, out var inner);
+            if (shared && request.NoLocal)
+            {
+                throw new MqttProtocolException("No Local on a shared subscription", MqttReasonCode.ProtocolError, request.Filter); // [MQTT-3.8.3-4]
+            }
+
+            var subscription = new BrokerSubscription(session, request, shared ? inner : request.Filter, shared ? group : null, subscriptionId);
+            if (!_broker.Subscribe(session, subscription, out var existed))
+            {
+                subAck.ReasonCodes.Add(MqttReasonCode.QuotaExceeded);
+                continue;
+            }
+
+            subAck.ReasonCodes.Add((MqttReasonCode)request.Qos);
+
+            // §3.3.1.3 Retain Handling: 0 = always send retained, 1 = only for a new subscription, 2 = never.
+            // Shared subscriptions receive no retained messages (§4.8.2).
+            if (!shared && (request.RetainHandling == 0 || (request.RetainHandling == 1 && !existed)))
+            {
+                accepted.Add(subscription);
+            }
+        }
+
+        Send(subAck);
+        foreach (var subscription in accepted)
+        {
+            _broker.SendRetained(subscription);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (reader.TryRead(out var packet))
+                {
+                    var size = _encoder.Encode(packet, output, _maxOutgoingPacketSize);
+                    if (packet is PublishPacket publish)
+                    {
+                        if (publish.Qos == MqttQualityOfService.AtMostOnce)
+                        {
+                            Interlocked.Decrement(ref _queuedQos0);
+                        }
+                        else if (size == 0)
+                        {
+                            _session?.Discarded(publish.PacketId);
+                        }
+                    }
+
+                    if (output.UnflushedBytes > 64 * 1024)
+                    {
+                        await FlushAsync(output);
+                    }
+                }
+
+                await FlushAsync(output);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            _broker.Log.ConnectionFailed(ClientId, e.Message);
+        }
+        finally
+        {
+            // A broken writer must stop the reader too, or the connection would linger half-dead.
+            await _abort.CancelAsync();
+        }
+    }
+
+    private async ValueTask FlushAsync(PipeWriter output)
+    {
+        var result = await output.FlushAsync(_writeAbort.Token);
+        if (result.IsCompleted)
+        {
+            throw new IOException("The peer stopped reading");
+        }
+    }
+
+    private async Task CloseAsync(Task writer)
+    {
+        await _keepAliveTimer.DisposeAsync();
+        if (_session is { } session)
+        {
+            _broker.Detach(this, session, _sendWill ? _connect : null);
+        }
+
+        if (_closeReason is { } reason && reason != MqttReasonCode.Success)
+        {
+            if (_connect is null && (Version == MqttProtocolVersion.V500 || reason == MqttReasonCode.UnsupportedProtocolVersion))
+            {
+                // A CONNECT that could not be accepted is answered with CONNACK, not DISCONNECT (§3.2.2.2).
+                var code = (MqttConnectReasonCode)reason;
+                Send(new ConnAckPacket { ReasonCode = Version == MqttProtocolVersion.V500 ? (byte)code : ToV311ReturnCode(code) });
+            }
+            else if (_connect is not null && Version == MqttProtocolVersion.V500)
+            {
+                // 5.0 §4.13: tell the client why before closing; 3.1.1 just closes.
+                Send(new DisconnectPacket { ReasonCode = reason });
+            }
+        }
+
+        _outbound.Writer.TryComplete();
+
+        // Give the writer a moment to drain (CONNACK refusal, DISCONNECT); a peer that does not read loses it.
+        await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(1)));
+        await _writeAbort.CancelAsync();
+        await _abort.CancelAsync();
+        await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _transport.Input.CompleteAsync();
+        await _transport.Output.CompleteAsync();
+    }
+
+    private void CheckKeepAlive()
+    {
+        if (_keepAliveLimit == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        var silent = _broker.TimeProvider.GetElapsedTime(_lastActivity);
+        if (silent >= _keepAliveLimit)
+        {
+            _broker.Log.KeepAliveExpired(ClientId, _keepAliveLimit);
+            Close(MqttReasonCode.KeepAliveTimeout);
+            return;
+        }
+
+        try
+        {
+            _keepAliveTimer.Change(_keepAliveLimit - silent, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}

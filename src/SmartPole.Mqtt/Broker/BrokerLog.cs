@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace SmartPole.Mqtt.Broker;
+
+/// <summary>The broker's log messages.</summary>
+internal static partial class BrokerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "MQTT broker listening on {EndPoint}")]
+    public static partial void Listening(this ILogger logger, string endPoint);
+
+    [LoggerMessage(2, LogLevel.Debug, "MQTT client {ClientId} connected from {RemoteEndPoint} ({ProtocolVersion}, clean {CleanSession}, session present {SessionPresent})")]
+    public static partial void ClientConnected(this ILogger logger, string clientId, string? remoteEndPoint, MqttProtocolVersion protocolVersion, bool cleanSession, bool sessionPresent);
+
+    [LoggerMessage(3, LogLevel.Information, "MQTT connection refused for {ClientId} from {RemoteEndPoint}: {Reason}")]
+    public static partial void ConnectRefused(this ILogger logger, string clientId, string? remoteEndPoint, MqttConnectReasonCode reason);
+
+    [LoggerMessage(4, LogLevel.Information, "MQTT client {ClientId} from {RemoteEndPoint} broke the protocol ({ReasonCode}): {Detail}")]
+    public static partial void ProtocolViolation(this ILogger logger, string clientId, string? remoteEndPoint, MqttReasonCode reasonCode, string detail);
+
+    [LoggerMessage(5, LogLevel.Debug, "MQTT connection of {ClientId} ended: {Detail}")]
+    public static partial void ConnectionFailed(this ILogger logger, string clientId, string detail);
+
+    [LoggerMessage(6, LogLevel.Information, "MQTT client {ClientId} sent nothing for {Limit}: disconnected")]
+    public static partial void KeepAliveExpired(this ILogger logger, string clientId, TimeSpan limit);
+
+    [LoggerMessage(7, LogLevel.Error, "The MessageReceivedAsync hook failed for {ClientId} on {Topic}; the message is still routed")]
+    public static partial void HookFailed(this ILogger logger, Exception exception, string clientId, string topic);
+
+    [LoggerMessage(8, LogLevel.Warning, "MQTT message on {Topic} to {ClientId} dropped: its queue is full")]
+    public static partial void MessageDropped(this ILogger logger, string clientId, string topic);
+
+    [LoggerMessage(9, LogLevel.Information, "MQTT client {ClientId} taken over by a new connection")]
+    public static partial void TakenOver(this ILogger logger, string clientId);
+
+    [LoggerMessage(10, LogLevel.Error, "The AuthenticateAsync hook failed for {ClientId}; the connection is refused")]
+    public static partial void AuthenticateFailed(this ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(11, LogLevel.Error, "MQTT connection loop failed")]
+    public static partial void ConnectionCrashed(this ILogger logger, Exception exception);
+}

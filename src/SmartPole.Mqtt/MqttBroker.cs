@@ -1,0 +1,568 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartPole.Mqtt.Broker;
+using SmartPole.Mqtt.Packets;
+using SmartPole.Mqtt.Topics;
+using SmartPole.Mqtt.Transport;
+
+namespace SmartPole.Mqtt;
+
+/// <summary>
+/// An MQTT 3.1.1 / 5.0 broker: TCP listener (or connections handed in by a host), sessions,
+/// QoS 0/1/2, retained messages, wildcards, shared subscriptions, wills and keep-alive.
+/// Every connection is served asynchronously; none holds a thread while idle.
+/// </summary>
+public sealed class MqttBroker : IAsyncDisposable
+{
+    private readonly Lock _sessionsGate = new();
+    private readonly Dictionary<string, BrokerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly SubscriptionTree _subscriptions = new();
+    private readonly ConcurrentDictionary<string, RetainedMessage> _retained = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<BrokerConnection, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _connectedClients;
+    private int _openConnections;
+    private long _sharedRoundRobin;
+
+    [ThreadStatic]
+    private static List<BrokerSubscription>? t_matches;
+
+    /// <summary>Creates a broker; nothing listens until <see cref="StartAsync"/>.</summary>
+    public MqttBroker(MqttBrokerOptions options, ILogger<MqttBroker>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Log = (ILogger?)logger ?? NullLogger.Instance;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The endpoint the listener is bound to (the real port when <see cref="MqttBrokerOptions.Port"/> was 0).</summary>
+    public IPEndPoint LocalEndPoint =>
+        (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The broker is not started.");
+
+    /// <summary>Clients that completed CONNECT and are still connected.</summary>
+    public int ConnectedClients => Volatile.Read(ref _connectedClients);
+
+    /// <summary>
+    /// Called for every PUBLISH a client sends, before the broker acknowledges it (PUBACK / PUBREC), on the
+    /// client's connection (so one client's messages arrive in order). An exception is logged; the message is
+    /// still routed and acknowledged. Null (default) = no hook.
+    /// </summary>
+    public Func<MqttInboundMessage, CancellationToken, ValueTask>? MessageReceivedAsync { get; set; }
+
+    /// <summary>
+    /// Decides whether a CONNECT is accepted. Null (default) = accept when <see cref="MqttBrokerOptions.AllowAnonymous"/>
+    /// is on, refuse otherwise (there is nothing to check credentials against).
+    /// </summary>
+    public Func<MqttConnectContext, ValueTask<MqttConnectReasonCode>>? AuthenticateAsync { get; set; }
+
+    internal MqttBrokerOptions Options { get; }
+
+    internal ILogger Log { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Binds the TCP listener and starts accepting. Throws <see cref="MqttBrokerStartException"/>
+    /// naming the endpoint and the setting to change when the port is taken.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The broker is already started.");
+        }
+
+        var address = ResolveHost(Options.Host);
+        var endPoint = new IPEndPoint(address, Options.Port);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            listener.DualMode = true;
+        }
+
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(1024);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            var why = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the port is already in use" : e.Message;
+            throw new MqttBrokerStartException(
+                $"The MQTT broker cannot listen on {endPoint}: {why}. Stop whatever uses it, or set Mqtt:Port to another port (0 = any free port).", e);
+        }
+
+        _listener = listener;
+        Log.Listening(LocalEndPoint.ToString());
+        _acceptLoop = AcceptLoopAsync(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Publishes a message from the server itself to every matching subscriber (and the retained store when Retain is set).</summary>
+    public ValueTask PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        MqttTopic.ValidateName(message.Topic);
+        Route(message, sender: null);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Serves one connection that is already accepted (e.g. MQTT over WebSocket): returns when it closes.
+    /// Completes both sides of <paramref name="transport"/>.
+    /// </summary>
+    public Task HandleConnectionAsync(IDuplexPipe transport, CancellationToken ct) => HandleConnectionAsync(transport, null, ct);
+
+    /// <summary>Stops listening, tells every 5.0 client the server is shutting down, and closes all connections.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        var listener = Interlocked.Exchange(ref _listener, null);
+        listener?.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Close(MqttReasonCode.ServerShuttingDown);
+        }
+
+        await _stopping.CancelAsync();
+        await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+        _subscriptions.Dispose();
+    }
+
+    internal async Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+        using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked.Token);
+        _connections.TryAdd(connection, 0);
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    internal async ValueTask<MqttConnectReasonCode> AuthenticateConnectAsync(MqttConnectContext context)
+    {
+        var hook = AuthenticateAsync;
+        if (hook is null)
+        {
+            return Options.AllowAnonymous ? MqttConnectReasonCode.Success
+                : context.Username is null ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        try
+        {
+            return await hook(context);
+        }
+        catch (Exception e)
+        {
+            Log.AuthenticateFailed(e, context.ClientId);
+            return MqttConnectReasonCode.UnspecifiedError;
+        }
+    }
+
+    internal async ValueTask OnMessageReceivedAsync(string clientId, string? username, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var hook = MessageReceivedAsync;
+        if (hook is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await hook(new MqttInboundMessage { ClientId = clientId, Username = username, Message = message }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.HookFailed(e, clientId, message.Topic);
+        }
+    }
+
+    /// <summary>Binds a connection to its session, taking over a live one with the same client id (§3.1.4-3).</summary>
+    internal BrokerSession AttachSession(BrokerConnection connection, string clientId, ConnectPacket connect, out bool sessionPresent)
+    {
+        lock (_sessionsGate)
+        {
+            if (_sessions.TryGetValue(clientId, out var existing))
+            {
+                if (existing.Owner is { } previous)
+                {
+                    Log.TakenOver(clientId);
+                    previous.Close(MqttReasonCode.SessionTakenOver);
+                    existing.Owner = null;
+                    Interlocked.Decrement(ref _connectedClients);
+                }
+
+                if (connect.CleanSession)
+                {
+                    EndSessionLocked(existing);
+                    existing = null;
+                }
+            }
+
+            sessionPresent = existing is not null;
+            var session = existing ?? new BrokerSession(clientId, this);
+            _sessions[clientId] = session;
+            session.Owner = connection;
+
+            // 3.1.1: a persistent session never expires; 5.0: the client says for how long (§3.1.2.11.2).
+            session.ExpiryInterval = connect.ProtocolVersion == MqttProtocolVersion.V500
+                ? connect.Properties?.SessionExpiryInterval ?? 0
+                : connect.CleanSession ? 0 : uint.MaxValue;
+            Interlocked.Increment(ref _connectedClients);
+            return session;
+        }
+    }
+
+    /// <summary>The connection ended: publish or schedule the will, and end or keep the session.</summary>
+    internal void Detach(BrokerConnection connection, BrokerSession session, ConnectPacket? willFrom)
+    {
+        session.Disconnected(connection);
+        bool takenOver;
+        lock (_sessionsGate)
+        {
+            takenOver = session.Owner != connection;
+            if (!takenOver)
+            {
+                session.Owner = null;
+                Interlocked.Decrement(ref _connectedClients);
+            }
+        }
+
+        if (willFrom?.WillTopic is not null)
+        {
+            var will = ToWillMessage(willFrom);
+            var delay = willFrom.WillProperties?.WillDelayInterval ?? 0;
+            if (delay == 0 || (takenOver && session.Ended))
+            {
+                PublishWill(session.ClientId, will);
+            }
+            else if (!takenOver)
+            {
+                session.ScheduleWill(will, TimeSpan.FromSeconds(delay));
+            }
+        }
+
+        if (takenOver)
+        {
+            return;
+        }
+
+        if (session.ExpiryInterval == 0)
+        {
+            lock (_sessionsGate)
+            {
+                if (session.Owner is null)
+                {
+                    EndSessionLocked(session);
+                }
+            }
+        }
+        else if (session.ExpiryInterval != uint.MaxValue)
+        {
+            session.StartExpiry(TimeSpan.FromSeconds(session.ExpiryInterval), ExpireSession);
+        }
+    }
+
+    internal bool Subscribe(BrokerSession session, BrokerSubscription subscription, out bool existed)
+    {
+        lock (_sessionsGate)
+        {
+            existed = session.Subscriptions.Remove(subscription.RequestedFilter, out var previous);
+            if (previous is not null)
+            {
+                _subscriptions.Remove(previous);
+            }
+            else if (session.Subscriptions.Count >= Options.MaxSubscriptionsPerClient)
+            {
+                return false;
+            }
+
+            session.Subscriptions[subscription.RequestedFilter] = subscription;
+            _subscriptions.Add(subscription);
+            return true;
+        }
+    }
+
+    internal bool Unsubscribe(BrokerSession session, string filter)
+    {
+        lock (_sessionsGate)
+        {
+            if (!session.Subscriptions.Remove(filter, out var subscription))
+            {
+                return false;
+            }
+
+            _subscriptions.Remove(subscription);
+            return true;
+        }
+    }
+
+    /// <summary>Sends the retained messages matching a new subscription, with the retain flag set (§3.3.1.3).</summary>
+    internal void SendRetained(BrokerSubscription subscription)
+    {
+        var ids = subscription.SubscriptionId is { } id ? new[] { id } : null;
+        foreach (var (topic, retained) in _retained)
+        {
+            if (!MqttTopic.Matches(subscription.Filter, topic))
+            {
+                continue;
+            }
+
+            var outgoing = new OutgoingMessage(retained.Message, Min(retained.Message.Qos, subscription.Qos), Retain: true, ids, retained.StoredAt);
+            if (IsExpired(outgoing))
+            {
+                _retained.TryRemove(new KeyValuePair<string, RetainedMessage>(topic, retained));
+                continue;
+            }
+
+            subscription.Session.Deliver(outgoing);
+        }
+    }
+
+    /// <summary>Stores/clears the retained message and hands one copy to every matching session.</summary>
+    internal void Route(MqttApplicationMessage message, BrokerSession? sender)
+    {
+        var now = TimeProvider.GetTimestamp();
+        if (message.Retain)
+        {
+            // §3.3.1.3: an empty retained payload clears the topic's retained message.
+            if (message.Payload.IsEmpty)
+            {
+                _retained.TryRemove(message.Topic, out _);
+            }
+            else
+            {
+                _retained[message.Topic] = new RetainedMessage(message, now);
+            }
+        }
+
+        var matches = t_matches ??= [];
+        matches.Clear();
+        _subscriptions.Match(message.Topic, matches);
+        try
+        {
+            if (matches.Count == 1)
+            {
+                var only = matches[0];
+                if (!(only.NoLocal && only.Session == sender))
+                {
+                    only.Session.Deliver(new OutgoingMessage(message, Min(message.Qos, only.Qos), message.Retain && only.RetainAsPublished,
+                        only.SubscriptionId is { } id ? [id] : null, now));
+                }
+
+                return;
+            }
+
+            if (matches.Count > 1)
+            {
+                RouteToMany(message, sender, matches, now);
+            }
+        }
+        finally
+        {
+            matches.Clear();
+        }
+    }
+
+    internal void PublishWill(string clientId, MqttApplicationMessage will) => Route(will, sender: null);
+
+    internal void MessageDropped(string clientId, string topic) => Log.MessageDropped(clientId, topic);
+
+    internal bool IsExpired(OutgoingMessage message) =>
+        message.Message.MessageExpiryInterval is { } expiry && TimeProvider.GetElapsedTime(message.QueuedAt).TotalSeconds >= expiry;
+
+    /// <summary>5.0 §3.3.2.3.3: a forwarded message carries the expiry interval minus the time it waited.</summary>
+    internal uint? RemainingExpiry(OutgoingMessage message) =>
+        message.Message.MessageExpiryInterval is { } expiry
+            ? (uint)Math.Max(1, expiry - (long)TimeProvider.GetElapsedTime(message.QueuedAt).TotalSeconds)
+            : null;
+
+    private static MqttQualityOfService Min(MqttQualityOfService a, MqttQualityOfService b) => a < b ? a : b;
+
+    private static MqttApplicationMessage ToWillMessage(ConnectPacket connect)
+    {
+        var publish = new PublishPacket
+        {
+            Topic = connect.WillTopic!,
+            Payload = connect.WillPayload ?? [],
+            Qos = connect.WillQos,
+            Retain = connect.WillRetain,
+            Properties = connect.WillProperties,
+        };
+        return MqttMessageMapping.ToMessage(publish, publish.Topic);
+    }
+
+    private static IPAddress ResolveHost(string host)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? throw new MqttBrokerStartException($"The MQTT host '{host}' resolves to no IPv4 address; set Mqtt:Host to an address.");
+    }
+
+    private void RouteToMany(MqttApplicationMessage message, BrokerSession? sender, List<BrokerSubscription> matches, long now)
+    {
+        // §3.3.4: overlapping subscriptions yield one copy per session, at the highest granted QoS,
+        // carrying every matching subscription identifier. Each shared group gets one copy in total.
+        var perSession = new Dictionary<BrokerSession, (MqttQualityOfService Qos, bool Retain, List<uint>? Ids)>();
+        Dictionary<string, List<BrokerSubscription>>? groups = null;
+        foreach (var match in matches)
+        {
+            if (match.ShareGroup is not null)
+            {
+                groups ??= new Dictionary<string, List<BrokerSubscription>>(StringComparer.Ordinal);
+                var key = match.ShareGroup + "/" + match.Filter;
+                if (!groups.TryGetValue(key, out var members))
+                {
+                    groups[key] = members = [];
+                }
+
+                members.Add(match);
+                continue;
+            }
+
+            if (match.NoLocal && match.Session == sender)
+            {
+                continue;
+            }
+
+            var qos = Min(message.Qos, match.Qos);
+            var retain = message.Retain && match.RetainAsPublished;
+            perSession.TryGetValue(match.Session, out var current);
+            List<uint>? ids = current.Ids;
+            if (match.SubscriptionId is { } id)
+            {
+                (ids ??= []).Add(id);
+            }
+
+            perSession[match.Session] = (current.Qos > qos ? current.Qos : qos, current.Retain || retain, ids);
+        }
+
+        foreach (var (session, (qos, retain, ids)) in perSession)
+        {
+            session.Deliver(new OutgoingMessage(message, qos, retain, ids, now));
+        }
+
+        if (groups is null)
+        {
+            return;
+        }
+
+        foreach (var members in groups.Values)
+        {
+            // Round robin, preferring members that are online.
+            var start = (int)(Interlocked.Increment(ref _sharedRoundRobin) % members.Count);
+            var chosen = members[start];
+            for (var i = 0; i < members.Count; i++)
+            {
+                var candidate = members[(start + i) % members.Count];
+                if (candidate.Session.IsConnected)
+                {
+                    chosen = candidate;
+                    break;
+                }
+            }
+
+            chosen.Session.Deliver(new OutgoingMessage(message, Min(message.Qos, chosen.Qos), false,
+                chosen.SubscriptionId is { } id ? [id] : null, now));
+        }
+    }
+
+    private void ExpireSession(BrokerSession session)
+    {
+        lock (_sessionsGate)
+        {
+            if (session.Owner is null)
+            {
+                EndSessionLocked(session);
+            }
+        }
+    }
+
+    private void EndSessionLocked(BrokerSession session)
+    {
+        foreach (var subscription in session.Subscriptions.Values)
+        {
+            _subscriptions.Remove(subscription);
+        }
+
+        session.Subscriptions.Clear();
+        if (_sessions.TryGetValue(session.ClientId, out var mapped) && mapped == session)
+        {
+            _sessions.Remove(session.ClientId);
+        }
+
+        session.End();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested || e is ObjectDisposedException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            _ = ServeSocketAsync(socket);
+        }
+    }
+
+    private async Task ServeSocketAsync(Socket socket)
+    {
+        try
+        {
+            if (Interlocked.Increment(ref _openConnections) > Options.MaxConnections)
+            {
+                return;
+            }
+
+            socket.NoDelay = true;
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await HandleConnectionAsync(new SocketDuplexPipe(stream), socket.RemoteEndPoint, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.ConnectionCrashed(e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openConnections);
+            socket.Dispose();
+        }
+    }
+
+    private sealed record RetainedMessage(MqttApplicationMessage Message, long StoredAt);
+}
