@@ -50,8 +50,7 @@ internal static class SimulatorRun
             .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
         var runner = new FleetRunner(city, options, logging);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"SmartPole simulator: {city.Poles.Count} poles of {city.NameEn} ({city.Id}) on {runner.ConnectionCount} connections to {options.Broker}, " +
-            $"a frame every {Format(options.Interval)} at QoS {(int)qos}, {(options.Duration is { } d ? "for " + Format(d) : "until Ctrl+C")}.")).ConfigureAwait(false);
+            $"SmartPole simulator: {city.Poles.Count} poles of {city.NameEn} ({city.Id}) on {runner.ConnectionCount} connections to {options.Broker}, a frame every {Format(options.Interval)} at QoS {(int)qos}, {(options.Duration is { } d ? "for " + Format(d) : "until Ctrl+C")}.")).ConfigureAwait(false);
 
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         using var statusStop = new CancellationTokenSource();
@@ -70,8 +69,7 @@ internal static class SimulatorRun
         if (summary.ConnectFailures > 0)
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Could not connect to {options.Broker}: {summary.ConnectFailures} of {runner.ConnectionCount} connections failed. " +
-                "Check the broker address and that it is running, and the credentials.")).ConfigureAwait(false);
+                $"Could not connect to {options.Broker}: {summary.ConnectFailures} of {runner.ConnectionCount} connections failed. Check the broker address and that it is running, and the credentials.")).ConfigureAwait(false);
             return ExitCodes.CouldNotConnect;
         }
 
@@ -140,8 +138,7 @@ internal static class SimulatorRun
     }
 
     private static string Describe(FleetSummary s, int connections, string state) => string.Create(CultureInfo.InvariantCulture,
-        $"{state} {s.ElapsedSeconds,7:0.0}s · connections {s.Connections}/{connections} · frames {s.FramesSent:N0} sent, {s.FramesAcked:N0} acked · " +
-        $"{s.FramesPerSecond:0.0}/s · {s.Lines:N0} lines, {s.DataPoints:N0} data points · commands {s.CommandsAcked:N0} · errors {s.Errors:N0}");
+        $"{state} {s.ElapsedSeconds,7:0.0}s · connections {s.Connections}/{connections} · frames {s.FramesSent:N0} sent, {s.FramesAcked:N0} acked · {s.FramesPerSecond:0.0}/s · {s.Lines:N0} lines, {s.DataPoints:N0} data points · commands {s.CommandsAcked:N0} · errors {s.Errors:N0}");
 
     private static string Format(TimeSpan span) => span.TotalMilliseconds switch
     {

@@ -86,7 +86,7 @@ public sealed partial class FleetRunner
         using var drain = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using var armDrain = stop.Token.Register(() => drain.CancelAfter(_options.AckTimeout));
         using var connectGate = new SemaphoreSlim(_options.MaxConcurrentConnects);
-        var run = new RunContext(start, stop.Token, drain.Token, connectGate, _options.Rate is { } rate ? new RateGate(rate, _time) : null);
+        var run = new RunContext(start, connectGate, _options.Rate is { } rate ? new RateGate(rate, _time) : null, stop.Token, drain.Token);
 
         LogStarting(_logger, _models.Length, ConnectionCount, _options.Broker, _options.Interval, _options.Qos);
         var connections = _models.Chunk(_options.PolesPerConnection).Select((poles, index) => RunConnectionAsync(index, poles, run));
@@ -335,8 +335,14 @@ public sealed partial class FleetRunner
         options.ClientId = clientId;
         options.CleanSession = true;
         options.KeepAlive = _options.KeepAlive;
-        options.Username = credential?.Username;
-        options.Password = credential?.Password;
+        if (credential is not null)
+        {
+            options.Username = credential.Username;
+            options.Password = credential.Password;
+        }
+
+        // A gateway carries up to PolesPerConnection frames in flight at once.
+        options.MaxInflight = Math.Max(options.MaxInflight, Math.Min(_options.PolesPerConnection, 65_000));
         options.Will = new MqttApplicationMessage(PoleTopic.Status(_city.Id, firstPole), Offline, MqttQualityOfService.AtLeastOnce, Retain: true);
         return options;
     }
@@ -362,5 +368,5 @@ public sealed partial class FleetRunner
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} for {Pole}: ok={Ok} {Detail}")]
     private static partial void LogCommand(ILogger logger, string pole, string commandId, bool ok, string? detail);
 
-    private sealed record RunContext(DateTimeOffset Start, CancellationToken Stop, CancellationToken Drain, SemaphoreSlim ConnectGate, RateGate? Rate);
+    private sealed record RunContext(DateTimeOffset Start, SemaphoreSlim ConnectGate, RateGate? Rate, CancellationToken Stop, CancellationToken Drain);
 }
