@@ -14,11 +14,14 @@ public sealed record CommandAck(bool Ok, string? Detail = null)
     /// <summary>A refusal with its reason.</summary>
     public static CommandAck Failed(string detail) => new(false, detail);
 
+    // Details are read by operators and may quote ids or Chinese text: keep them legible, not \u-escaped.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The wire JSON of this answer.</summary>
     public byte[] ToUtf8()
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteBoolean("ok"u8, Ok);
