@@ -1,0 +1,183 @@
+using System.Text.Json;
+using SmartPole.Domain;
+using SmartPole.Domain.Cities;
+using SmartPole.Domain.Telemetry;
+using SmartPole.Simulation.Models;
+
+namespace SmartPole.Simulation;
+
+/// <summary>
+/// One simulated pole: the models of every device it carries, producing the pole's next
+/// <see cref="TelemetryFrame"/> for a given model time. Values are a seeded function of (seed,
+/// city, pole, device, time) plus counters integrated between frames, so the same seed and the
+/// same times give byte-identical frames. Thread-safe: frames and commands may come from
+/// different threads.
+/// </summary>
+public sealed class PoleModel
+{
+    private readonly Lock _gate = new();
+    private readonly TimeZoneInfo _timeZone;
+    private readonly ulong _seed;
+    private readonly DeviceModel[] _devices;
+    private readonly double _supplyBiasV;
+    private readonly double _ambientBiasC;
+    private readonly double _trafficBias;
+    private DateTimeOffset? _lastModelTime;
+    private long _seq;
+
+    /// <summary>Builds the models of <paramref name="pole"/>'s devices.</summary>
+    /// <param name="cityId">The city the pole belongs to (part of the seed).</param>
+    /// <param name="pole">The pole and its devices.</param>
+    /// <param name="timeZone">The city's time zone: schedules and traffic follow local time.</param>
+    /// <param name="seed">Fleet seed: the same seed gives the same values.</param>
+    public PoleModel(string cityId, PoleInfo pole, TimeZoneInfo timeZone, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(pole);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        CityId = cityId;
+        Pole = pole;
+        _timeZone = timeZone;
+        _seed = SimRandom.Hash((ulong)(uint)seed, SimRandom.StableHash(cityId), SimRandom.StableHash(pole.Id));
+        _supplyBiasV = SimRandom.Range(_seed, 1, -4, 4);
+        _ambientBiasC = SimRandom.Range(_seed, 2, -0.7, 0.7);
+        _trafficBias = SimRandom.Range(_seed, 3, 0.85, 1.1);
+        _devices = [.. pole.Devices.Select(d => Create(d, _seed))];
+    }
+
+    /// <summary>The city id.</summary>
+    public string CityId { get; }
+
+    /// <summary>The pole simulated.</summary>
+    public PoleInfo Pole { get; }
+
+    /// <summary>The <c>seq</c> of the last frame produced (0 before the first).</summary>
+    public long Seq
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _seq;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pole's next frame: device readings at <paramref name="modelTime"/>, stamped with
+    /// <paramref name="timestamp"/> (default: the model time). With a clock speed above 1 the
+    /// models run on simulated time while frames carry the real time.
+    /// </summary>
+    public TelemetryFrame NextFrame(DateTimeOffset modelTime, DateTimeOffset? timestamp = null)
+    {
+        lock (_gate)
+        {
+            var context = ContextAt(modelTime);
+            var readings = new DeviceReading[_devices.Length];
+            var load = 0.0;
+
+            // Cabinet and meter depend on the load of the rest, so they read last.
+            for (var i = 0; i < _devices.Length; i++)
+            {
+                if (_devices[i] is not (CabinetModel or MeterModel))
+                {
+                    readings[i] = _devices[i].Read(context);
+                    load += _devices[i].PowerW;
+                }
+            }
+
+            for (var i = 0; i < _devices.Length; i++)
+            {
+                if (_devices[i] is CabinetModel)
+                {
+                    readings[i] = _devices[i].Read(context with { LoadW = load });
+                    load += _devices[i].PowerW;
+                }
+            }
+
+            for (var i = 0; i < _devices.Length; i++)
+            {
+                if (_devices[i] is MeterModel)
+                {
+                    readings[i] = _devices[i].Read(context with { LoadW = load });
+                }
+            }
+
+            _lastModelTime = modelTime;
+            _seq++;
+            return new TelemetryFrame(timestamp ?? modelTime, _seq, readings);
+        }
+    }
+
+    /// <summary>
+    /// Applies a command payload (<c>{"device","action","args"}</c>) as the pole would receive it on
+    /// <c>cmd/{id}</c>, at model time <paramref name="modelTime"/>; returns the answer to send on <c>cmd/{id}/ack</c>.
+    /// </summary>
+    public CommandAck ApplyCommand(ReadOnlySpan<byte> payload, DateTimeOffset modelTime)
+    {
+        string? device;
+        string? action;
+        JsonElement args;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return CommandAck.Failed("a command must be a JSON object {\"device\",\"action\",\"args\"}");
+            }
+
+            device = root.TryGetProperty("device", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            action = root.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            args = root.TryGetProperty("args", out var g) ? g.Clone() : default;
+        }
+        catch (JsonException e)
+        {
+            return CommandAck.Failed($"invalid JSON: {e.Message}");
+        }
+
+        if (string.IsNullOrEmpty(device) || string.IsNullOrEmpty(action))
+        {
+            return CommandAck.Failed("a command needs \"device\" and \"action\"");
+        }
+
+        lock (_gate)
+        {
+            var model = Array.Find(_devices, m => m.Info.Id == device);
+            if (model is null)
+            {
+                return CommandAck.Failed($"pole '{Pole.Id}' has no device '{device}'");
+            }
+
+            var local = TimeZoneInfo.ConvertTime(modelTime, _timeZone);
+            return model.Apply(action, args, TimeOnly.FromTimeSpan(local.TimeOfDay));
+        }
+    }
+
+    private ModelContext ContextAt(DateTimeOffset modelTime)
+    {
+        var local = TimeZoneInfo.ConvertTime(modelTime, _timeZone);
+        var hour = local.TimeOfDay.TotalHours;
+        var unix = modelTime.ToUnixTimeMilliseconds() / 1000.0;
+        var elapsed = _lastModelTime is { } last ? Math.Max(0, (modelTime - last).TotalHours) : 0;
+        var traffic = Math.Clamp(DayCurves.Traffic(hour) * _trafficBias * (1 + (0.08 * SimRandom.Smooth(_seed, 10, unix, 1_200))), 0, 1);
+        var ambient = DayCurves.SeasonalMeanC(local.DayOfYear) + DayCurves.DiurnalSwingC(hour) + _ambientBiasC +
+                      (0.6 * SimRandom.Smooth(_seed, 11, unix, 3_600)) + (1.5 * SimRandom.Smooth(SimRandom.StableHash("weather"), 12, unix, 86_400));
+        var supply = 220 + _supplyBiasV + (2 * SimRandom.Smooth(_seed, 13, unix, 600));
+        return new ModelContext(unix, hour, TimeOnly.FromTimeSpan(local.TimeOfDay), local.DayOfYear, elapsed, traffic, ambient, supply);
+    }
+
+    private static DeviceModel Create(DeviceInfo device, ulong seed) => device.Kind switch
+    {
+        DeviceKind.Lighting => new LightingModel(device, seed),
+        DeviceKind.SmallCell => new SmallCellModel(device, seed),
+        DeviceKind.Camera => new CameraModel(device, seed),
+        DeviceKind.Environment => new EnvironmentModel(device, seed),
+        DeviceKind.Cabinet => new CabinetModel(device, seed),
+        DeviceKind.Meter => new MeterModel(device, seed),
+        DeviceKind.Display => new DisplayModel(device, seed),
+        DeviceKind.Charger => new ChargerModel(device, seed),
+        DeviceKind.Sos => new SosModel(device, seed),
+        _ => throw new ArgumentOutOfRangeException(nameof(device), device.Kind, "no model for this device kind"),
+    };
+}
