@@ -3,7 +3,8 @@ using SmartPole.Server.Demo;
 using SmartPole.Server.Hosting;
 using SmartPole.Server.LiveFeed;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content (appsettings, wwwroot) comes from beside the binaries, wherever the process is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

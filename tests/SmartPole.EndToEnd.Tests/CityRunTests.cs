@@ -90,10 +90,13 @@ public sealed class CityRunTests(CityRunFixture run) : IClassFixture<CityRunFixt
 
     private async Task PublishAsync(string pole, double powerW)
     {
-        var frame = $$"""
-            {"ts":"{{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}}","seq":1000000,
-             "devices":[{"id":"lamp-1","kind":"lighting","m":{"on":true,"dimPct":100,"powerW":{{powerW.ToString(CultureInfo.InvariantCulture)}}}}]}
-            """;
+        var ts = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var watts = powerW.ToString(CultureInfo.InvariantCulture);
+        // The page shows the pole's lighting power (all its lamps): the first lamp draws it all, the others are off.
+        var lamps = run.LastFrames[pole].GetProperty("devices").EnumerateArray()
+            .Where(d => d.GetProperty("kind").GetString() == "lighting")
+            .Select((d, i) => $$$"""{"id":"{{{d.GetProperty("id").GetString()}}}","kind":"lighting","m":{"on":{{{(i == 0 ? "true" : "false")}}},"powerW":{{{(i == 0 ? watts : "0")}}}}}""");
+        var frame = $$$"""{"ts":"{{{ts}}}","seq":1000000,"devices":[{{{string.Join(',', lamps)}}}]}""";
         await using var publisher = ManagedProcess.Start(RealPeer.MosquittoPub,
             ["-h", "127.0.0.1", "-p", run.Server.MqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", $"sp/{CityRunFixture.City}/{pole}/telemetry", "-m", frame]);
         Assert.Equal(0, await publisher.WaitForExitAsync(TimeSpan.FromSeconds(10)));

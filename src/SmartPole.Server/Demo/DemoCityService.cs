@@ -44,11 +44,10 @@ internal sealed partial class DemoCityService(
 
         LogDemo(DemoCity.Shenzhen.Poles.Count, DemoCity.Shenzhen.NameEn);
         var fleet = new FleetRunner(
-            DemoCity.Shenzhen.Poles,
+            DemoCity.Shenzhen,
             new FleetOptions
             {
                 Broker = new Uri($"mqtt://127.0.0.1:{endPoint.Port}"),
-                City = DemoCity.Shenzhen.Id,
                 Interval = options.Value.Interval,
                 Qos = MqttQualityOfService.AtLeastOnce,
                 Seed = options.Value.Seed,
