@@ -392,6 +392,98 @@ public sealed class MqttBrokerTests(ITestOutputHelper output)
         Assert.Equal([MqttReasonCode.TopicFilterInvalid, MqttReasonCode.GrantedQos2], subAck.ReasonCodes);
     }
 
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Authorization_hooks_keep_a_client_to_its_own_topics(MqttProtocolVersion version)
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        var ingested = new List<string>();
+        fixture.Broker.MessageReceivedAsync = (m, _) =>
+        {
+            ingested.Add(m.Message.Topic);
+            return ValueTask.CompletedTask;
+        };
+        fixture.Broker.AuthorizePublishAsync = m => ValueTask.FromResult(m.Message.Topic.StartsWith($"sp/city/{m.Username}/", StringComparison.Ordinal));
+        fixture.Broker.AuthorizeSubscribeAsync = s => ValueTask.FromResult(s.TopicFilter == $"sp/city/{s.Username}/cmd/#");
+        var pole = await fixture.ConnectAsync("p1", o => { o.Username = "p1"; o.ProtocolVersion = version; });
+
+        var foreignSubscribe = await Assert.ThrowsAsync<MqttRefusedException>(() => pole.SubscribeAsync("sp/city/p2/cmd/#", MqttQualityOfService.AtLeastOnce));
+        await pole.SubscribeAsync("sp/city/p1/cmd/#", MqttQualityOfService.AtLeastOnce);
+        var foreignPublish = pole.PublishAsync(new MqttApplicationMessage("sp/city/p2/telemetry", Bytes("x"), MqttQualityOfService.AtLeastOnce));
+        if (version == MqttProtocolVersion.V500)
+        {
+            var refused = await Assert.ThrowsAsync<MqttRefusedException>(() => foreignPublish);
+            Assert.Equal(MqttReasonCode.NotAuthorized, refused.ReasonCode);
+        }
+        else
+        {
+            await foreignPublish;
+        }
+
+        await pole.PublishAsync(new MqttApplicationMessage("sp/city/p1/telemetry", Bytes("x"), MqttQualityOfService.AtLeastOnce));
+
+        Assert.Equal(version == MqttProtocolVersion.V500 ? MqttReasonCode.NotAuthorized : MqttReasonCode.UnspecifiedError, foreignSubscribe.ReasonCode);
+        Assert.Equal(["sp/city/p1/telemetry"], ingested);
+    }
+
+    [Fact]
+    public async Task A_will_on_a_forbidden_topic_refuses_the_connection()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        fixture.Broker.AuthorizePublishAsync = m => ValueTask.FromResult(m.Message.Topic.StartsWith("own/", StringComparison.Ordinal));
+        var client = new MqttClient(new MqttClientOptions
+        {
+            Port = fixture.Port,
+            ClientId = "sneaky",
+            Will = new MqttApplicationMessage("other/status", Bytes("offline")),
+        });
+
+        var error = await Assert.ThrowsAsync<MqttConnectException>(() => client.ConnectAsync());
+
+        Assert.Equal(MqttConnectReasonCode.NotAuthorized, error.ReasonCode);
+    }
+
+    [Fact]
+    public async Task A_connection_handed_in_as_pipes_is_served_like_a_tcp_one()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        var subscriber = await fixture.ConnectAsync("tcp-side");
+        var inbox = Inbox.For(subscriber);
+        await subscriber.SubscribeAsync("ws/#", MqttQualityOfService.AtLeastOnce);
+        var toBroker = new System.IO.Pipelines.Pipe();
+        var fromBroker = new System.IO.Pipelines.Pipe();
+        var serving = fixture.Broker.HandleConnectionAsync(new DuplexPipe(toBroker.Reader, fromBroker.Writer), CancellationToken.None);
+
+        // CONNECT (3.1.1, client id "ws"), PUBLISH QoS 1 to ws/1, DISCONNECT, written as raw bytes.
+        byte[] connect = [0x10, 0x0E, 0x00, 0x04, .. "MQTT"u8, 0x04, 0x02, 0x00, 0x00, 0x00, 0x02, (byte)'w', (byte)'s'];
+        byte[] publish = [0x32, 0x09, 0x00, 0x04, .. "ws/1"u8, 0x00, 0x07, (byte)'!'];
+        await toBroker.Writer.WriteAsync(connect);
+        await toBroker.Writer.WriteAsync(publish);
+        var connAck = await fromBroker.Reader.ReadAtLeastAsync(8).AsTask().WaitAsync(Inbox.Timeout);
+        var answer = System.Buffers.BuffersExtensions.ToArray(connAck.Buffer.Slice(0, 8));
+        fromBroker.Reader.AdvanceTo(connAck.Buffer.GetPosition(8));
+        await toBroker.Writer.WriteAsync(new byte[] { 0xE0, 0x00 });
+        await serving.WaitAsync(Inbox.Timeout);
+
+        Assert.Equal([0x20, 0x02, 0x00, 0x00, 0x40, 0x02, 0x00, 0x07], answer);
+        Assert.Equal("!", Inbox.Text(await inbox.NextAsync()));
+    }
+
+    [Fact]
+    public async Task Stop_tells_v5_clients_the_server_is_shutting_down_and_waits_for_them()
+    {
+        var fixture = await BrokerFixture.StartAsync(output: output);
+        await using var peer = await RawPeer.ConnectAsync(fixture.Port, "v5", MqttProtocolVersion.V500);
+
+        await fixture.Broker.StopAsync().WaitAsync(Inbox.Timeout);
+
+        var disconnect = Assert.IsType<DisconnectPacket>(await peer.ReceiveAsync());
+        Assert.Equal(MqttReasonCode.ServerShuttingDown, disconnect.ReasonCode);
+        Assert.Equal(0, fixture.Broker.ConnectedClients);
+        await fixture.DisposeAsync();
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition) =>
         await WaitFor.ConditionAsync(() => Task.FromResult(condition()), Inbox.Timeout, () => "broker state did not settle");
 }
