@@ -44,6 +44,26 @@ public sealed class InfluxQueryClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_queries_quote_names_and_tag_values_with_quotes_and_backslashes()
+    {
+        var options = Options("quoting");
+        var point = PointData.Measurement("odd \"m\" 'x'").Tag("ta'g", "it's a \"value\" c:\\temp").Field("fi\"eld", 4.5).Timestamp(Start, WritePrecision.Milliseconds);
+        await WriteAsync(options, [point]);
+        var client = new InfluxQueryClient(options, _http);
+        var tags = new Dictionary<string, string> { ["ta'g"] = "it's a \"value\" c:\\temp" };
+
+        var found = await client.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", tags, Start, Start.AddSeconds(1)));
+        var other = await client.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", new Dictionary<string, string> { ["ta'g"] = "it's a" }, Start, Start.AddSeconds(1)));
+        await using var embedded = new EmbeddedSeriesStore(new EmbeddedSeriesOptions { DataDirectory = Path.Combine(_dir.Path, "quoting") }, timeProvider: new ManualTimeProvider(Start));
+        embedded.Write(point);
+        var foundEmbedded = await embedded.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", tags, Start, Start.AddSeconds(1)));
+
+        Assert.Equal([new SeriesSample(Start, 4.5)], found);
+        Assert.Empty(other);
+        Assert.Equal(found, foundEmbedded);
+    }
+
+    [Fact]
     public async Task A_chunked_answer_is_joined_into_one_series()
     {
         var options = Options("chunked");
