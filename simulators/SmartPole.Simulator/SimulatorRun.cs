@@ -10,6 +10,9 @@ namespace SmartPole.Simulator;
 /// <summary>One simulator run: picks the city, runs the fleet with a live status line, writes the summary, chooses the exit code.</summary>
 internal static class SimulatorRun
 {
+    // The live line is rewritten in place; padding wipes what a longer previous line left behind.
+    private const int StatusWidth = 160;
+
     public static async Task<int> ExecuteAsync(SimulatorCommand command, ParseResult result, CancellationToken cancellationToken)
     {
         var output = result.InvocationConfiguration.Output;
@@ -59,7 +62,7 @@ internal static class SimulatorRun
         await statusStop.CancelAsync().ConfigureAwait(false);
         await status.ConfigureAwait(false);
 
-        await output.WriteLineAsync((interactive ? "\r" : "") + Describe(summary, runner.ConnectionCount, "Done")).ConfigureAwait(false);
+        await output.WriteLineAsync(interactive ? "\r" + Describe(summary, runner.ConnectionCount, "Done").PadRight(StatusWidth) : Describe(summary, runner.ConnectionCount, "Done")).ConfigureAwait(false);
         if (result.GetValue(command.Summary) is { } summaryFile)
         {
             summaryFile.Directory?.Create();
@@ -129,7 +132,7 @@ internal static class SimulatorRun
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var line = Describe(runner.Snapshot(), runner.ConnectionCount, "Running");
-                await (interactive ? output.WriteAsync("\r" + line) : output.WriteLineAsync(line)).ConfigureAwait(false);
+                await (interactive ? output.WriteAsync("\r" + line.PadRight(StatusWidth)) : output.WriteLineAsync(line)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

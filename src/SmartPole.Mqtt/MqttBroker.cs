@@ -22,7 +22,7 @@ public sealed class MqttBroker : IAsyncDisposable
     private readonly Dictionary<string, BrokerSession> _sessions = new(StringComparer.Ordinal);
     private readonly SubscriptionTree _subscriptions = new();
     private readonly ConcurrentDictionary<string, RetainedMessage> _retained = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<BrokerConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<BrokerConnection, TaskCompletionSource> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -61,6 +61,16 @@ public sealed class MqttBroker : IAsyncDisposable
     /// is on, refuse otherwise (there is nothing to check credentials against).
     /// </summary>
     public Func<MqttConnectContext, ValueTask<MqttConnectReasonCode>>? AuthenticateAsync { get; set; }
+
+    /// <summary>
+    /// Decides whether a client may publish a message (also asked for the will topic at CONNECT). Refused:
+    /// 5.0 clients get PUBACK/PUBREC 0x87, 3.1.1 clients an ordinary ack, and the message is dropped; a refused
+    /// will refuses the connection. Null (default) = everything is allowed.
+    /// </summary>
+    public Func<MqttInboundMessage, ValueTask<bool>>? AuthorizePublishAsync { get; set; }
+
+    /// <summary>Decides whether a client may subscribe to a filter; refused filters get a failure code in SUBACK. Null (default) = allowed.</summary>
+    public Func<MqttSubscribeContext, ValueTask<bool>>? AuthorizeSubscribeAsync { get; set; }
 
     internal MqttBrokerOptions Options { get; }
 
@@ -133,6 +143,7 @@ public sealed class MqttBroker : IAsyncDisposable
 
         await _stopping.CancelAsync();
         await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_connections.Values.Select(c => c.Task)).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -147,7 +158,8 @@ public sealed class MqttBroker : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
         using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked.Token);
-        _connections.TryAdd(connection, 0);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections.TryAdd(connection, done);
         try
         {
             await connection.RunAsync();
@@ -155,6 +167,7 @@ public sealed class MqttBroker : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection, out _);
+            done.TrySetResult();
         }
     }
 
@@ -178,7 +191,45 @@ public sealed class MqttBroker : IAsyncDisposable
         }
     }
 
-    internal async ValueTask OnMessageReceivedAsync(string clientId, string? username, MqttApplicationMessage message, CancellationToken cancellationToken)
+    internal async ValueTask<bool> MayPublishAsync(MqttInboundMessage message)
+    {
+        var hook = AuthorizePublishAsync;
+        if (hook is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await hook(message);
+        }
+        catch (Exception e)
+        {
+            Log.AuthorizeFailed(e, message.ClientId);
+            return false;
+        }
+    }
+
+    internal async ValueTask<bool> MaySubscribeAsync(MqttSubscribeContext context)
+    {
+        var hook = AuthorizeSubscribeAsync;
+        if (hook is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await hook(context);
+        }
+        catch (Exception e)
+        {
+            Log.AuthorizeFailed(e, context.ClientId);
+            return false;
+        }
+    }
+
+    internal async ValueTask OnMessageReceivedAsync(MqttInboundMessage inbound, CancellationToken cancellationToken)
     {
         var hook = MessageReceivedAsync;
         if (hook is null)
@@ -186,9 +237,10 @@ public sealed class MqttBroker : IAsyncDisposable
             return;
         }
 
+        var (clientId, message) = (inbound.ClientId, inbound.Message);
         try
         {
-            await hook(new MqttInboundMessage { ClientId = clientId, Username = username, Message = message }, cancellationToken);
+            await hook(inbound, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -398,7 +450,7 @@ public sealed class MqttBroker : IAsyncDisposable
 
     private static MqttQualityOfService Min(MqttQualityOfService a, MqttQualityOfService b) => a < b ? a : b;
 
-    private static MqttApplicationMessage ToWillMessage(ConnectPacket connect)
+    internal static MqttApplicationMessage ToWillMessage(ConnectPacket connect)
     {
         var publish = new PublishPacket
         {

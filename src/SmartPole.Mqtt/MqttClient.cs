@@ -527,7 +527,8 @@ public sealed class MqttClient : IAsyncDisposable
         }
     }
 
-    private async Task AbortAsync()
+    /// <summary>Drops the connection without DISCONNECT, as a network failure would (the broker then publishes the will).</summary>
+    internal async Task AbortAsync()
     {
         _connected = false;
         if (!_closing.IsCancellationRequested)

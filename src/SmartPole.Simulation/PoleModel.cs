@@ -24,6 +24,7 @@ public sealed class PoleModel
     private readonly double _trafficBias;
     private DateTimeOffset? _lastModelTime;
     private long _seq;
+    private TimeSpan? _reportingInterval;
 
     /// <summary>Builds the models of <paramref name="pole"/>'s devices.</summary>
     /// <param name="cityId">The city the pole belongs to (part of the seed).</param>
@@ -58,6 +59,18 @@ public sealed class PoleModel
             lock (_gate)
             {
                 return _seq;
+            }
+        }
+    }
+
+    /// <summary>The reporting interval the platform asked for in the pole's <c>config</c>, or null when it did not.</summary>
+    public TimeSpan? ReportingInterval
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reportingInterval;
             }
         }
     }
@@ -152,6 +165,108 @@ public sealed class PoleModel
             var local = TimeZoneInfo.ConvertTime(modelTime, _timeZone);
             return model.Apply(action, args, TimeOnly.FromTimeSpan(local.TimeOfDay));
         }
+    }
+
+    /// <summary>
+    /// Applies the desired configuration the platform keeps retained on <c>config</c>:
+    /// <c>{"intervalS":10,"lighting":{"onAt":"18:30","offAt":"06:30","steps":[{"at":"18:30","dimPct":100},{"at":"00:00","dimPct":50}]}}</c>.
+    /// Both parts are optional; a refused config changes nothing.
+    /// </summary>
+    public CommandAck ApplyConfig(ReadOnlySpan<byte> payload)
+    {
+        TimeSpan? interval = null;
+        LightingSchedule? schedule = null;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return CommandAck.Failed("a config must be a JSON object");
+            }
+
+            if (root.TryGetProperty("intervalS", out var seconds))
+            {
+                if (!seconds.TryGetDouble(out var value) || value is <= 0 or > 86_400)
+                {
+                    return CommandAck.Failed("intervalS must be a number of seconds between 0 and 86400");
+                }
+
+                interval = TimeSpan.FromSeconds(value);
+            }
+
+            if (root.TryGetProperty("lighting", out var lighting))
+            {
+                schedule = ParseSchedule(lighting, out var problem);
+                if (schedule is null)
+                {
+                    return CommandAck.Failed(problem!);
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            return CommandAck.Failed($"invalid JSON: {e.Message}");
+        }
+
+        lock (_gate)
+        {
+            _reportingInterval = interval ?? _reportingInterval;
+            if (schedule is not null)
+            {
+                foreach (var lamp in _devices.OfType<LightingModel>())
+                {
+                    lamp.Schedule = schedule;
+                }
+            }
+        }
+
+        return CommandAck.Applied;
+    }
+
+    private static LightingSchedule? ParseSchedule(JsonElement lighting, out string? problem)
+    {
+        static bool TryTime(JsonElement parent, string name, out TimeOnly time)
+        {
+            time = default;
+            return parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String &&
+                   TimeOnly.TryParseExact(value.GetString(), "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+        }
+
+        problem = "lighting needs onAt and offAt as \"HH:mm\" and optional steps [{\"at\":\"HH:mm\",\"dimPct\":0..100}]";
+        if (lighting.ValueKind != JsonValueKind.Object || !TryTime(lighting, "onAt", out var onAt) || !TryTime(lighting, "offAt", out var offAt))
+        {
+            return null;
+        }
+
+        var steps = new List<(TimeOnly, double)>();
+        if (lighting.TryGetProperty("steps", out var stepArray))
+        {
+            if (stepArray.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            foreach (var step in stepArray.EnumerateArray())
+            {
+                if (step.ValueKind != JsonValueKind.Object || !TryTime(step, "at", out var at) || !step.TryGetProperty("dimPct", out var dim) ||
+                    !dim.TryGetDouble(out var pct) || pct is < 0 or > 100)
+                {
+                    return null;
+                }
+
+                steps.Add((at, pct));
+            }
+        }
+
+        if (steps.Count == 0)
+        {
+            steps.Add((onAt, 100));
+        }
+
+        problem = null;
+        return new LightingSchedule(onAt, offAt, steps);
     }
 
     private ModelContext ContextAt(DateTimeOffset modelTime)

@@ -121,49 +121,12 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
             }
         }
 
-        var ordered = latest.OrderBy(p => p.Key.Time).ThenBy(p => p.Key.Series, StringComparer.Ordinal);
-        if (query.Every is not { } window)
-        {
-            return [.. ordered.Select(p => new SeriesSample(LineProtocol.FromUnix(p.Key.Time, WritePrecision.Milliseconds), p.Value))];
-        }
-
-        var windowTicks = window.Ticks;
-        var samples = new List<SeriesSample>();
-        long? current = null;
-        double sum = 0;
-        long count = 0;
-        foreach (var ((_, time), value) in ordered)
-        {
-            if (value is not { } v)
-            {
-                continue;
-            }
-
-            var ticks = time * TimeSpan.TicksPerMillisecond;
-            var start = LineProtocol.FloorDiv(ticks, windowTicks) * windowTicks;
-            if (current != start)
-            {
-                Emit();
-                current = start;
-            }
-
-            sum += v;
-            count++;
-        }
-
-        Emit();
-        return samples;
-
-        void Emit()
-        {
-            if (current is { } start && count > 0)
-            {
-                samples.Add(new SeriesSample(new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + start, TimeSpan.Zero), sum / count));
-            }
-
-            sum = 0;
-            count = 0;
-        }
+        var ordered = latest
+            .OrderBy(p => p.Key.Time)
+            .ThenBy(p => p.Key.Series, StringComparer.Ordinal)
+            .Select(p => (LineProtocol.FromUnix(p.Key.Time, WritePrecision.Milliseconds), p.Value))
+            .ToList();
+        return SeriesReduction.Reduce(ordered, query);
     }
 
     /// <summary>Stops the timers, appends and syncs what is pending, and closes the day files.</summary>

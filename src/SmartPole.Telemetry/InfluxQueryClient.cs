@@ -82,22 +82,36 @@ public sealed class InfluxQueryClient : ITimeSeriesReader
     /// <summary>The InfluxQL of a history query: raw values, or the mean per epoch-aligned window without empty windows.</summary>
     internal static string BuildInfluxQl(SeriesQuery query)
     {
-        var select = query.Every is { } every
-            ? $"SELECT MEAN({QuoteIdentifier(query.Field)}) FROM {QuoteIdentifier(query.Measurement)}"
-            : $"SELECT {QuoteIdentifier(query.Field)} FROM {QuoteIdentifier(query.Measurement)}";
-        var where = new StringBuilder()
+        var field = QuoteIdentifier(query.Field);
+        var selection = query.Every is null && query.Aggregate is null
+            ? field
+            : $"{(query.Aggregate ?? SeriesAggregate.Mean).ToString().ToUpperInvariant()}({field})";
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"SELECT {selection} FROM {QuoteIdentifier(query.Measurement)}")
             .Append(CultureInfo.InvariantCulture, $" WHERE time >= {LineProtocol.ToUnix(query.From, WritePrecision.Nanoseconds)}")
             .Append(CultureInfo.InvariantCulture, $" AND time < {LineProtocol.ToUnix(query.To, WritePrecision.Nanoseconds)}");
         foreach (var (key, value) in query.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            where.Append(" AND ").Append(QuoteIdentifier(key)).Append(" = ").Append(QuoteString(value));
+            text.Append(" AND ").Append(QuoteIdentifier(key)).Append(" = ").Append(QuoteString(value));
         }
 
-        var group = query.Every is { } window
-            ? $" GROUP BY time({(long)window.TotalMilliseconds}ms) fill(none)"
-            : "";
-        return select + where + group;
+        if (query.Every is { } every)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" GROUP BY time({every.Ticks / 10}u) fill(none)");
+        }
+
+        if (query.TimeZone is { } zone)
+        {
+            text.Append(" tz(").Append(QuoteString(IanaId(zone))).Append(')');
+        }
+
+        return text.ToString();
     }
+
+    private static string IanaId(TimeZoneInfo zone) =>
+        zone.HasIanaId ? zone.Id
+        : TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out var iana) ? iana
+        : throw new ArgumentException($"Time zone '{zone.Id}' has no IANA name, which InfluxQL's tz() needs.", nameof(zone));
 
     /// <summary>An InfluxQL identifier in double quotes, with quotes and backslashes escaped.</summary>
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

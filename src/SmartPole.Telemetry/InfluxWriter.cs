@@ -118,7 +118,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         var now = _time.GetUtcNow();
         if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedPoints)
         {
-            Interlocked.Decrement(ref _buffered);
+            // Still counted as buffered until its overflow batch is on disk (at most one batch of them).
             Overflow(point, now);
             return;
         }
@@ -236,6 +236,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         if (overflow is not null)
         {
             Spill(overflow);
+            Interlocked.Add(ref _buffered, -overflow.LineCount);
         }
     }
 
@@ -328,7 +329,21 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             return;
         }
 
-        // InfluxDB may have written part of the batch, but identical points overwrite themselves: re-send halves.
+        var named = RefusedLines.Find(batch, first, count, message);
+        if (named.Count > 0 && named.Count < count)
+        {
+            // InfluxDB may have written the others already, but identical points overwrite themselves: send them again.
+            foreach (var index in named.Order())
+            {
+                DeadLetter(batch.Line(index), message);
+            }
+
+            var rest = batch.Without(first, count, named);
+            await SendRangeAsync(rest, 0, rest.LineCount, _options.MaxRetries).ConfigureAwait(false);
+            return;
+        }
+
+        // The message does not say which lines: halve until each refused line stands alone.
         var half = count / 2;
         await SendRangeAsync(batch, first, half, _options.MaxRetries).ConfigureAwait(false);
         await SendRangeAsync(batch, first + half, count - half, _options.MaxRetries).ConfigureAwait(false);
@@ -350,7 +365,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
                 }
 
                 var (segment, batch) = taken;
-                var result = await PostAsync(batch, 0, batch.LineCount).ConfigureAwait(false);
+                var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
                 if (result.Kind == OutcomeKind.Unavailable)
                 {
                     _spill.Release();
@@ -378,7 +393,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
     }
 
-    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count)
+    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _api.WriteUri(batch.Precision));
         _api.Authorize(request);
@@ -401,9 +416,10 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return new Outcome(OutcomeKind.Written, "", null);
@@ -426,7 +442,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         {
             return new Outcome(OutcomeKind.Unavailable, e.Message, null);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
         }
@@ -473,6 +489,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         if (full is not null)
         {
             Spill(full);
+            Interlocked.Add(ref _buffered, -full.LineCount);
         }
     }
 

@@ -4,7 +4,7 @@ namespace SmartPole.Telemetry;
 
 /// <summary>
 /// Disk segments of batches InfluxDB could not take yet, oldest first: one file per batch,
-/// <c>{sequence}.{first line}.{precision}.lp</c>, replayed in batch order, written to a temporary name, synced and then renamed so a crash never
+/// <c>{sequence}.{first line}.{unique}.{precision}.lp</c>, replayed in batch order, written to a temporary name, synced and then renamed so a crash never
 /// leaves half a segment to replay. Beyond the quota the oldest segments are evicted and their lines reported.
 /// </summary>
 internal sealed class SpillStore
@@ -33,10 +33,10 @@ internal sealed class SpillStore
         foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
         {
             var parts = Path.GetFileName(path).Split('.');
-            if (parts.Length == 4
+            if (parts.Length == 5
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
                 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var firstLine)
-                && Enum.TryParse<WritePrecision>(parts[2], out var precision))
+                && Enum.TryParse<WritePrecision>(parts[3], out var precision))
             {
                 var bytes = File.ReadAllBytes(path);
                 var lines = WriteBatch.FromBody(bytes, precision, sequence, firstLine).LineCount;
@@ -82,7 +82,8 @@ internal sealed class SpillStore
     /// <summary>Appends <paramref name="batch"/> as the newest segment; returns the lines evicted to stay within the quota.</summary>
     public long Append(WriteBatch batch)
     {
-        var name = $"{batch.Sequence:D20}.{batch.FirstLine:D10}.{batch.Precision}{Extension}";
+        // The unique part keeps a re-spilled slice of a segment from colliding with the segment itself.
+        var name = $"{batch.Sequence:D20}.{batch.FirstLine:D10}.{Guid.NewGuid():N}.{batch.Precision}{Extension}";
         var path = Path.Combine(_directory, name);
         var temporary = path + ".tmp";
         if (batch.ByteCount > _quotaBytes)

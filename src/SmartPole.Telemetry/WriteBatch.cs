@@ -59,6 +59,23 @@ internal sealed class WriteBatch
     /// <summary>Line <paramref name="index"/> without its newline.</summary>
     public string Line(int index) => Encoding.UTF8.GetString(_data, _starts[index], _starts[index + 1] - _starts[index] - 1);
 
+    /// <summary>The lines of [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) not in <paramref name="skip"/>.</summary>
+    public WriteBatch Without(int first, int count, IReadOnlySet<int> skip)
+    {
+        var data = new MemoryStream();
+        var starts = new List<int> { 0 };
+        for (var i = first; i < first + count; i++)
+        {
+            if (!skip.Contains(i))
+            {
+                data.Write(_data, _starts[i], _starts[i + 1] - _starts[i]);
+                starts.Add((int)data.Length);
+            }
+        }
+
+        return new WriteBatch(data.ToArray(), [.. starts], Precision, Sequence, FirstLine + first);
+    }
+
     /// <summary>A batch of lines [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).</summary>
     public WriteBatch Slice(int first, int count)
     {

@@ -273,6 +273,42 @@ public sealed class PoleModelTests
         Assert.True(Value(b, "cell-1", "ues") < Value(a, "cell-1", "ues"));
     }
 
+    [Fact]
+    public void A_config_replaces_the_lighting_schedule_and_sets_the_reporting_interval()
+    {
+        var model = new PoleModel("shenzhen", PoleWithEverything(), Shanghai, seed: 1);
+
+        var ack = model.ApplyConfig("""{"intervalS":30,"lighting":{"onAt":"21:00","offAt":"05:00","steps":[{"at":"21:00","dimPct":80},{"at":"23:00","dimPct":20}]}}"""u8);
+        var at20 = model.NextFrame(LocalMidnight.AddHours(20));
+        var at22 = model.NextFrame(LocalMidnight.AddHours(22));
+        var at2 = model.NextFrame(LocalMidnight.AddHours(26));
+
+        Assert.True(ack.Ok, ack.Detail);
+        Assert.Equal(TimeSpan.FromSeconds(30), model.ReportingInterval);
+        Assert.False(Bool(at20, "lamp-1", "on"));
+        Assert.Equal(80, Value(at22, "lamp-1", "dimPct"));
+        Assert.Equal(80, Value(at22, "lamp-2", "dimPct"));
+        Assert.Equal(20, Value(at2, "lamp-1", "dimPct"));
+    }
+
+    [Theory]
+    [InlineData("""{"intervalS":-1}""", "intervalS")]
+    [InlineData("""{"lighting":{"onAt":"25:00","offAt":"06:00"}}""", "onAt and offAt")]
+    [InlineData("""{"lighting":{"onAt":"18:00","offAt":"06:00","steps":[{"at":"19:00","dimPct":150}]}}""", "dimPct")]
+    [InlineData("""[1,2]""", "JSON object")]
+    public void A_bad_config_is_refused_and_changes_nothing(string payload, string reason)
+    {
+        var model = new PoleModel("shenzhen", PoleWithEverything(), Shanghai, seed: 1);
+
+        var ack = model.ApplyConfig(Encoding.UTF8.GetBytes(payload));
+        var at20 = model.NextFrame(LocalMidnight.AddHours(20));
+
+        Assert.False(ack.Ok);
+        Assert.Contains(reason, ack.Detail, StringComparison.Ordinal);
+        Assert.Null(model.ReportingInterval);
+        Assert.Equal(100, Value(at20, "lamp-1", "dimPct"));
+    }
+
     [Theory]
     [InlineData("""{"device":"lamp-9","action":"on"}""", "no device 'lamp-9'")]
     [InlineData("""{"device":"lamp-1","action":"explode"}""", "does not support 'explode'")]

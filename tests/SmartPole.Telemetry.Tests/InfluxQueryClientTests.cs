@@ -44,6 +44,26 @@ public sealed class InfluxQueryClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_queries_quote_names_and_tag_values_with_quotes_and_backslashes()
+    {
+        var options = Options("quoting");
+        var point = PointData.Measurement("odd \"m\" 'x'").Tag("ta'g", "it's a \"value\" c:\\temp").Field("fi\"eld", 4.5).Timestamp(Start, WritePrecision.Milliseconds);
+        await WriteAsync(options, [point]);
+        var client = new InfluxQueryClient(options, _http);
+        var tags = new Dictionary<string, string> { ["ta'g"] = "it's a \"value\" c:\\temp" };
+
+        var found = await client.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", tags, Start, Start.AddSeconds(1)));
+        var other = await client.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", new Dictionary<string, string> { ["ta'g"] = "it's a" }, Start, Start.AddSeconds(1)));
+        await using var embedded = new EmbeddedSeriesStore(new EmbeddedSeriesOptions { DataDirectory = Path.Combine(_dir.Path, "quoting") }, timeProvider: new ManualTimeProvider(Start));
+        embedded.Write(point);
+        var foundEmbedded = await embedded.QueryAsync(new SeriesQuery("odd \"m\" 'x'", "fi\"eld", tags, Start, Start.AddSeconds(1)));
+
+        Assert.Equal([new SeriesSample(Start, 4.5)], found);
+        Assert.Empty(other);
+        Assert.Equal(found, foundEmbedded);
+    }
+
+    [Fact]
     public async Task A_chunked_answer_is_joined_into_one_series()
     {
         var options = Options("chunked");
@@ -100,6 +120,17 @@ public sealed class InfluxQueryClientTests : IAsyncLifetime
             new("lighting", "powerW", lamp, Start.AddMinutes(30), Start.AddMinutes(50)),
             new("lighting", "powerW", new Dictionary<string, string>(), Start, Start.AddHours(4), TimeSpan.FromHours(1)),
             new("lighting", "powerW", new Dictionary<string, string> { ["pole"] = "nope" }, Start, Start.AddHours(4), TimeSpan.FromHours(1)),
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Min },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Max },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Last },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.First },
+            new("lighting", "dimPct", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Sum },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Spread },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Count },
+            new("lighting", "powerW", lamp, Start, Start.AddHours(4)) { Aggregate = SeriesAggregate.Last },
+            new("lighting", "powerW", lamp, Start, Start.AddHours(4)) { Aggregate = SeriesAggregate.Max },
+            new("lighting", "powerW", lamp, Start.AddMinutes(1), Start.AddHours(4)) { Aggregate = SeriesAggregate.Mean },
+            new("lighting", "powerW", pole1, Start, Start.AddHours(4), TimeSpan.FromHours(1)) { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata") },
         ];
 
         foreach (var query in queries)
@@ -115,6 +146,44 @@ public sealed class InfluxQueryClientTests : IAsyncLifetime
         }
 
         Assert.NotEmpty(await embedded.QueryAsync(queries[0]));
+    }
+
+    [Fact]
+    public async Task Days_in_the_citys_time_zone_give_the_same_daily_energy_in_both_stores()
+    {
+        var options = Options("daily");
+        var points = new List<PointData>();
+        var energy = 1000.0;
+        for (var at = new DateTimeOffset(2026, 10, 22, 0, 0, 0, TimeSpan.Zero); at < new DateTimeOffset(2026, 10, 28, 0, 0, 0, TimeSpan.Zero); at = at.AddMinutes(17))
+        {
+            energy += 0.37;
+            points.Add(PointData.Measurement("meter").Tag("pole", "p-1").Field("energyKWh", Math.Round(energy, 2)).Timestamp(at, WritePrecision.Milliseconds));
+        }
+
+        await WriteAsync(options, points);
+        await using var embedded = new EmbeddedSeriesStore(new EmbeddedSeriesOptions { DataDirectory = Path.Combine(_dir.Path, "daily"), RetentionDays = 30 }, timeProvider: new ManualTimeProvider(new DateTimeOffset(2026, 10, 28, 0, 0, 0, TimeSpan.Zero)));
+        foreach (var point in points)
+        {
+            embedded.Write(point);
+        }
+
+        var influx = new InfluxQueryClient(options, _http);
+        var tags = new Dictionary<string, string> { ["pole"] = "p-1" };
+        foreach (var zone in new[] { "Asia/Shanghai", "Europe/Berlin" })
+        {
+            var query = new SeriesQuery("meter", "energyKWh", tags, new DateTimeOffset(2026, 10, 22, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 10, 28, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1))
+            {
+                Aggregate = SeriesAggregate.Spread,
+                TimeZone = TimeZoneInfo.FindSystemTimeZoneById(zone),
+            };
+
+            var expected = await influx.QueryAsync(query);
+            var actual = await embedded.QueryAsync(query);
+
+            Assert.Equal(expected.Select(s => s.Time), actual.Select(s => s.Time));
+            Assert.Equal(expected.Select(s => Math.Round(s.Value!.Value, 6)), actual.Select(s => Math.Round(s.Value!.Value, 6)));
+            Assert.Equal(7, actual.Count);
+        }
     }
 
     private InfluxOptions Options(string database) => new()

@@ -202,7 +202,7 @@ internal sealed class BrokerConnection : IDisposable
                 session.Acknowledge(ack.PacketId, pubComp: true);
                 return true;
             case SubscribePacket subscribe:
-                HandleSubscribe(session, subscribe);
+                await HandleSubscribeAsync(session, subscribe);
                 return true;
             case UnsubscribePacket unsubscribe:
                 var unsubAck = new UnsubAckPacket { PacketId = unsubscribe.PacketId };
@@ -274,6 +274,14 @@ internal sealed class BrokerConnection : IDisposable
         {
             _broker.Log.ConnectRefused(ClientId, _remoteEndPoint?.ToString(), verdict);
             Refuse(verdict);
+            return false;
+        }
+
+        if (connect.WillTopic is not null
+            && !await _broker.MayPublishAsync(new MqttInboundMessage { ClientId = ClientId, Username = connect.Username, Message = MqttBroker.ToWillMessage(connect) }))
+        {
+            _broker.Log.NotAuthorized(ClientId, "set a will on", connect.WillTopic);
+            Refuse(MqttConnectReasonCode.NotAuthorized);
             return false;
         }
 
@@ -358,16 +366,33 @@ internal sealed class BrokerConnection : IDisposable
             }
         }
 
-        var message = MqttMessageMapping.ToMessage(publish, topic);
-        await _broker.OnMessageReceivedAsync(ClientId, _connect!.Username, message, cancellationToken);
-        _broker.Route(message, session);
+        var inbound = new MqttInboundMessage { ClientId = ClientId, Username = _connect!.Username, Message = MqttMessageMapping.ToMessage(publish, topic) };
+        var reason = MqttReasonCode.Success;
+        if (await _broker.MayPublishAsync(inbound))
+        {
+            await _broker.OnMessageReceivedAsync(inbound, cancellationToken);
+            _broker.Route(inbound.Message, session);
+        }
+        else
+        {
+            // 3.1.1 cannot say no to a publish: it is acknowledged and dropped (as Mosquitto does).
+            _broker.Log.NotAuthorized(ClientId, "publish to", topic);
+            reason = MqttReasonCode.NotAuthorized;
+        }
+
         switch (publish.Qos)
         {
             case MqttQualityOfService.AtLeastOnce:
-                Send(new AckPacket(MqttPacketType.PubAck, publish.PacketId));
+                Send(new AckPacket(MqttPacketType.PubAck, publish.PacketId, reason));
                 break;
             case MqttQualityOfService.ExactlyOnce:
-                Send(new AckPacket(MqttPacketType.PubRec, publish.PacketId));
+                if (reason != MqttReasonCode.Success)
+                {
+                    // A PUBREC failure ends the exchange (§4.3.3): no PUBREL follows.
+                    session.ReleaseIncomingQos2(publish.PacketId);
+                }
+
+                Send(new AckPacket(MqttPacketType.PubRec, publish.PacketId, reason));
                 break;
         }
     }
@@ -393,7 +418,7 @@ internal sealed class BrokerConnection : IDisposable
         return _topicAliases[alias] ?? throw new MqttProtocolException("Unknown topic alias", MqttReasonCode.ProtocolError, alias);
     }
 
-    private void HandleSubscribe(BrokerSession session, SubscribePacket subscribe)
+    private async ValueTask HandleSubscribeAsync(BrokerSession session, SubscribePacket subscribe)
     {
         var subAck = new SubAckPacket { PacketId = subscribe.PacketId };
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
@@ -410,6 +435,13 @@ internal sealed class BrokerConnection : IDisposable
             if (shared && request.NoLocal)
             {
                 throw new MqttProtocolException("No Local on a shared subscription", MqttReasonCode.ProtocolError, request.Filter); // [MQTT-3.8.3-4]
+            }
+
+            if (!await _broker.MaySubscribeAsync(new MqttSubscribeContext { ClientId = ClientId, Username = _connect!.Username, TopicFilter = request.Filter, Qos = request.Qos }))
+            {
+                _broker.Log.NotAuthorized(ClientId, "subscribe to", request.Filter);
+                subAck.ReasonCodes.Add(MqttReasonCode.NotAuthorized);
+                continue;
             }
 
             var subscription = new BrokerSubscription(session, request, shared ? inner : request.Filter, shared ? group : null, subscriptionId);

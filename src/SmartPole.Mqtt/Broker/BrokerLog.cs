@@ -35,6 +35,12 @@ internal static partial class BrokerLog
     [LoggerMessage(10, LogLevel.Error, "The AuthenticateAsync hook failed for {ClientId}; the connection is refused")]
     public static partial void AuthenticateFailed(this ILogger logger, Exception exception, string clientId);
 
+    [LoggerMessage(12, LogLevel.Error, "An authorization hook failed for {ClientId}; the request is refused")]
+    public static partial void AuthorizeFailed(this ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(13, LogLevel.Information, "MQTT client {ClientId} may not {Action} {Topic}")]
+    public static partial void NotAuthorized(this ILogger logger, string clientId, string action, string topic);
+
     [LoggerMessage(11, LogLevel.Error, "MQTT connection loop failed")]
     public static partial void ConnectionCrashed(this ILogger logger, Exception exception);
 }

@@ -44,7 +44,7 @@ public sealed class FleetOptions
     /// <summary>Simulated time at start when <see cref="ClockSpeed"/> is used; null (default) = now.</summary>
     public DateTimeOffset? SimulatedStart { get; set; }
 
-    /// <summary>Subscribe to each pole's <c>cmd/#</c>, apply commands to the models and ack them. Default true.</summary>
+    /// <summary>Subscribe to each pole's <c>cmd/#</c> and <c>config</c>, apply them to the models and ack commands. Default true.</summary>
     public bool HandleCommands { get; set; } = true;
 
     /// <summary>How many connections may be opening at once (spares the broker's accept queue). Default 64.</summary>

@@ -12,7 +12,7 @@ namespace SmartPole.Simulation;
 /// Runs simulated poles against a broker like real pole gateways: one MQTT connection per pole (or
 /// per group of poles in district-gateway mode), a retained <c>online</c> status with an
 /// <c>offline</c> will, a frame per pole every interval (staggered across the interval), commands
-/// applied and acked. Everything is asynchronous: thousands of poles need no thread each.
+/// applied and acked, the retained <c>config</c> (interval, lighting schedule) applied. Everything is asynchronous: thousands of poles need no thread each.
 /// </summary>
 public sealed partial class FleetRunner
 {
@@ -134,6 +134,7 @@ public sealed partial class FleetRunner
                 foreach (var pole in poles)
                 {
                     await TryAsync(client.SubscribeAsync($"sp/{_city.Id}/{pole.Pole.Id}/cmd/#", MqttQualityOfService.AtLeastOnce, run.Drain), clientId).ConfigureAwait(false);
+                    await TryAsync(client.SubscribeAsync(PoleTopic.Config(_city.Id, pole.Pole.Id), MqttQualityOfService.AtLeastOnce, run.Drain), clientId).ConfigureAwait(false);
                 }
             }
 
@@ -202,12 +203,12 @@ public sealed partial class FleetRunner
     private async Task RunPoleAsync(MqttClient client, PoleModel pole, int poleIndex, RunContext run)
     {
         var topic = PoleTopic.Telemetry(_city.Id, pole.Pole.Id);
-        var interval = _options.Interval;
-
         // Stagger: pole k of n starts k/n of an interval after the start, so the fleet publishes evenly.
-        var due = run.Start + (interval * ((double)poleIndex / Math.Max(1, _models.Length)));
+        var due = run.Start + (_options.Interval * ((double)poleIndex / Math.Max(1, _models.Length)));
         while (!run.Stop.IsCancellationRequested)
         {
+            // The platform's retained config may change the interval at any time.
+            var interval = pole.ReportingInterval ?? _options.Interval;
             try
             {
                 var wait = due - _time.GetUtcNow();
@@ -276,8 +277,24 @@ public sealed partial class FleetRunner
 
     private ValueTask OnMessageAsync(MqttClient client, Dictionary<string, PoleModel> poles, MqttApplicationMessage message, CancellationToken drain)
     {
-        if (!PoleTopic.TryParse(message.Topic, out var topic, out _) || topic!.Kind != PoleTopicKind.Command ||
-            topic.City != _city.Id || !poles.TryGetValue(topic.Pole, out var pole))
+        if (!PoleTopic.TryParse(message.Topic, out var topic, out _) || topic!.City != _city.Id || !poles.TryGetValue(topic.Pole, out var pole))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (topic.Kind == PoleTopicKind.Config)
+        {
+            // An empty retained message only clears the config on the broker; the pole keeps what it has.
+            if (!message.Payload.IsEmpty)
+            {
+                var applied = pole.ApplyConfig(message.Payload.Span);
+                LogConfig(_logger, topic.Pole, applied.Ok, applied.Detail);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        if (topic.Kind != PoleTopicKind.Command)
         {
             return ValueTask.CompletedTask;
         }
@@ -367,6 +384,9 @@ public sealed partial class FleetRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} for {Pole}: ok={Ok} {Detail}")]
     private static partial void LogCommand(ILogger logger, string pole, string commandId, bool ok, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Config for {Pole}: ok={Ok} {Detail}")]
+    private static partial void LogConfig(ILogger logger, string pole, bool ok, string? detail);
 
     private sealed record RunContext(DateTimeOffset Start, SemaphoreSlim ConnectGate, RateGate? Rate, CancellationToken Stop, CancellationToken Drain);
 }
