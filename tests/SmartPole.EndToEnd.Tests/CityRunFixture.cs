@@ -49,7 +49,7 @@ public sealed class CityRunFixture : IAsyncLifetime
         [
             RepoPaths.BuiltDll("simulators", "SmartPole.Simulator"),
             "--broker", Server.MqttUrl.ToString(), "--city", City, "--poles", Poles.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--interval", "1s", "--duration", "4s", "--qos", "1", "--seed", "7", "--summary", summaryFile,
+            "--interval", "1s", "--duration", "5s", "--qos", "1", "--seed", "7", "--summary", summaryFile,
         ]))
         {
             var exit = await simulator.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -73,8 +73,8 @@ public sealed class CityRunFixture : IAsyncLifetime
 
         await WaitFor.ConditionAsync(
             () => Task.FromResult(CollectHubPoles() >= Poles),
-            TimeSpan.FromSeconds(10),
-            () => $"SignalR client saw {HubPoles.Count} poles:\n{_hubWatcher.Output}");
+            TimeSpan.FromSeconds(30),
+            () => $"SignalR client saw {HubPoles.Count} poles:\n{_hubWatcher.Output}\nServer output:\n{Server.Output}");
     }
 
     public async Task DisposeAsync()
