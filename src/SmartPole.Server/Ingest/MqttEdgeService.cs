@@ -56,9 +56,10 @@ internal sealed partial class MqttEdgeService(
 
     public async ValueTask DisposeAsync()
     {
-        if (_broker is not null)
+        // Registered as a singleton and as the hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _broker, null) is { } broker)
         {
-            await _broker.DisposeAsync();
+            await broker.DisposeAsync();
         }
     }
 
