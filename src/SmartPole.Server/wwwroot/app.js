@@ -1,6 +1,6 @@
 // SmartPole dashboard: pole list from the REST API, live updates from the city hub.
 const STALE_MS = 60_000;
-const state = { city: null, poles: new Map(), snapshots: new Map(), selected: null, dirty: new Set(), drawQueued: false };
+const state = { city: null, poles: new Map(), snapshots: new Map(), rows: new Map(), selected: null, dirty: new Set(), renderQueued: false, tableStale: false };
 
 const $ = (id) => document.getElementById(id);
 const fmt = (v, digits = 1) => (v === undefined || v === null ? "–" : typeof v === "number" ? v.toFixed(digits) : String(v));
@@ -49,12 +49,13 @@ async function loadPoles(city) {
 }
 
 function row(poleId) {
-  return document.querySelector(`tr[data-pole="${CSS.escape(poleId)}"]`);
+  return state.rows.get(poleId);
 }
 
 function renderTable() {
   const body = document.querySelector("#poles tbody");
   const ids = [...state.poles.keys()].sort();
+  state.rows.clear();
   body.replaceChildren(...ids.map((id) => buildRow(id)));
   $("pole-count").textContent = String(ids.length);
   $("kpi-poles").textContent = String(ids.length);
@@ -73,6 +74,7 @@ function buildRow(id) {
   tr.querySelector(".pole-id").textContent = id;
   tr.addEventListener("click", () => select(id));
   fillRow(tr, state.snapshots.get(id));
+  state.rows.set(id, tr);
   return tr;
 }
 
@@ -88,33 +90,39 @@ function fillRow(tr, snapshot) {
   tr.querySelector('[data-metric="lastSeen"]').textContent = snapshot?.lastSeen ? new Date(snapshot.lastSeen).toLocaleTimeString() : "–";
 }
 
+// Pushes only record state; the page renders at most once per animation frame, however many arrive.
 function applySnapshots(snapshots) {
-  let added = false;
   for (const s of snapshots) {
     if (s.city !== state.city) continue;
     state.snapshots.set(s.pole, s);
     if (!state.poles.has(s.pole)) {
       state.poles.set(s.pole, { id: s.pole, name: s.pole, latitude: null, longitude: null });
-      added = true;
+      state.tableStale = true;
     }
     state.dirty.add(s.pole);
   }
-  if (added) renderTable();
-  flushRows();
-  updateKpis();
-  queueDraw();
+  queueRender();
 }
 
-function flushRows() {
+function queueRender() {
+  if (state.renderQueued) return;
+  state.renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function render() {
+  state.renderQueued = false;
+  if (state.tableStale) { state.tableStale = false; renderTable(); }
   for (const id of state.dirty) {
     const tr = row(id);
     if (!tr) continue;
     fillRow(tr, state.snapshots.get(id));
-    tr.classList.remove("flash");
-    void tr.offsetWidth;
-    tr.classList.add("flash");
+    // The Web Animations API restarts the highlight without forcing a synchronous layout.
+    tr.animate([{ backgroundColor: "#24476b" }, { backgroundColor: "transparent" }], { duration: 800, easing: "ease-out" });
   }
   state.dirty.clear();
+  updateKpis();
+  drawMap();
 }
 
 function updateKpis() {
@@ -135,9 +143,7 @@ function updateKpis() {
 }
 
 function queueDraw() {
-  if (state.drawQueued) return;
-  state.drawQueued = true;
-  requestAnimationFrame(() => { state.drawQueued = false; drawMap(); });
+  queueRender();
 }
 
 function drawMap() {
