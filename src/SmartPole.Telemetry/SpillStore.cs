@@ -169,6 +169,27 @@ internal sealed class SpillStore
         TryDelete(segment.Path);
     }
 
+    /// <summary>Forgets the oldest segment (its file cannot be read) and returns its line count.</summary>
+    public long DiscardOldest()
+    {
+        SpillSegment? segment;
+        lock (_gate)
+        {
+            var node = _segments.First;
+            if (node is null)
+            {
+                return 0;
+            }
+
+            segment = node.Value;
+            Forget(node);
+            _replaying = null;
+        }
+
+        TryDelete(segment.Path);
+        return segment.Lines;
+    }
+
     /// <summary>Lets eviction consider the segment again (its replay was put off).</summary>
     public void Release()
     {
