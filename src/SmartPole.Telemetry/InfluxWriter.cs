@@ -372,7 +372,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             {
                 // The replayer must outlive any one bad segment or bug: log, wait, carry on.
                 LogReplayFailed(_logger, e);
-                _spill.Release();
+                ReleaseReplay();
                 try
                 {
                     await WaitAsync(Backoff(failures++), _stopping.Token).ConfigureAwait(false);
@@ -412,7 +412,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
         if (result.Kind == OutcomeKind.Unavailable)
         {
-            _spill.Release();
+            ReleaseReplay();
             Interlocked.Increment(ref _retried);
             await WaitAsync(result.RetryAfter ?? Backoff(failures), _stopping.Token).ConfigureAwait(false);
             return failures + 1;
@@ -484,6 +484,16 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
+        }
+    }
+
+    private void ReleaseReplay()
+    {
+        var lost = _spill.Release();
+        if (lost > 0)
+        {
+            Interlocked.Add(ref _dropped, lost);
+            LogEvicted(_logger, lost, _options.SpillQuotaMB);
         }
     }
 
