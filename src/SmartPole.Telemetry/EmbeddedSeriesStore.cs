@@ -103,11 +103,7 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
     /// <inheritdoc />
     public async Task<IReadOnlyList<SeriesSample>> QueryAsync(SeriesQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Every is { } every && every <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), "Every must be positive.");
-        }
+        SeriesReduction.Validate(query);
 
         // What was written is visible to the next query, synced or not.
         await FlushCoreAsync(sync: false, cancellationToken).ConfigureAwait(false);

@@ -67,6 +67,18 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_window_that_is_not_positive_is_refused_by_both_stores()
+    {
+        await using var store = Open();
+        using var http = new HttpClient();
+        var influx = new InfluxQueryClient(new InfluxOptions { Url = "http://127.0.0.1:9/" }, http);
+        var query = new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1), TimeSpan.Zero);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryAsync(query));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => influx.QueryAsync(query));
+    }
+
+    [Fact]
     public async Task A_query_keeps_only_its_measurement_field_tags_and_half_open_range()
     {
         await using var store = Open();
