@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace SmartPole.Telemetry;
 /// A time-series store on local disk: every point is one line of InfluxDB line protocol (millisecond
 /// timestamps) appended to <c>{DataDirectory}/series/yyyy-MM-dd.lp</c>, the file of its UTC day. Lines wait in
 /// memory at most <see cref="EmbeddedSeriesOptions.FlushInterval"/> and are then appended and synced; reopening
-/// the folder keeps everything. Retention deletes whole day files. Queries scan the files of the days they span.
+/// the folder keeps everything. Retention deletes whole day files. A query reads only the days it spans, and in
+/// them only the lines of the series that match it (each day's series keys are kept in memory).
 /// </summary>
 public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeriesReader
 {
@@ -23,6 +25,8 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _io = new(1, 1);
     private readonly Dictionary<DateOnly, FileStream> _files = [];
+    private readonly Dictionary<DateOnly, HashSet<string>> _dayKeys = [];
+    private readonly ConcurrentDictionary<string, ParsedLine?> _parsedKeys = new(StringComparer.Ordinal);
     private readonly ITimer _flushTimer;
     private readonly ITimer _retentionTimer;
     private Dictionary<DateOnly, PendingDay> _pending = [];
@@ -99,11 +103,7 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
     /// <inheritdoc />
     public async Task<IReadOnlyList<SeriesSample>> QueryAsync(SeriesQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Every is { } every && every <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), "Every must be positive.");
-        }
+        SeriesReduction.Validate(query);
 
         // What was written is visible to the next query, synced or not.
         await FlushCoreAsync(sync: false, cancellationToken).ConfigureAwait(false);
@@ -111,13 +111,15 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
         if (query.To > query.From)
         {
             var fromMs = LineProtocol.ToUnix(query.From, WritePrecision.Milliseconds);
-            var fromExact = LineProtocol.FromUnix(fromMs, WritePrecision.Milliseconds) == query.From;
-            var firstDay = DateOnly.FromDateTime(query.From.UtcDateTime);
-            var lastDay = DateOnly.FromDateTime(query.To.AddTicks(-1).UtcDateTime);
-            var toMs = LineProtocol.ToUnix(query.To.AddTicks(-1), WritePrecision.Milliseconds);
-            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+            if (LineProtocol.FromUnix(fromMs, WritePrecision.Milliseconds) != query.From)
             {
-                await ScanDayAsync(day, query, fromExact ? fromMs : fromMs + 1, toMs, latest, cancellationToken).ConfigureAwait(false);
+                fromMs++;
+            }
+
+            var toMs = LineProtocol.ToUnix(query.To.AddTicks(-1), WritePrecision.Milliseconds);
+            foreach (var (path, keys) in await PlanAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                await DayFileScanner.ScanAsync(path, keys, line => Collect(line, query, fromMs, toMs, latest), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -190,6 +192,10 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                     var bytes = Encoding.UTF8.GetBytes(lines.Text.ToString());
                     await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
                     await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (_dayKeys.TryGetValue(day, out var keys))
+                    {
+                        DayFileScanner.CollectSeriesKeys(bytes, keys);
+                    }
                 }
                 catch (IOException)
                 {
@@ -261,66 +267,73 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
 
     private string DayPath(DateOnly day) => Path.Combine(_seriesDirectory, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + FileExtension);
 
-    private async Task ScanDayAsync(
-        DateOnly day,
-        SeriesQuery query,
-        long fromMs,
-        long toMs,
-        Dictionary<(string Series, long Time), double?> latest,
-        CancellationToken cancellationToken)
+    // The day files the query spans, each with the series keys in it that match the query's measurement and tags.
+    private async Task<List<(string Path, List<string> Keys)>> PlanAsync(SeriesQuery query, CancellationToken cancellationToken)
     {
-        var path = DayPath(day);
-        if (!File.Exists(path))
+        var plan = new List<(string Path, List<string> Keys)>();
+        var firstDay = DateOnly.FromDateTime(query.From.UtcDateTime);
+        var lastDay = DateOnly.FromDateTime(query.To.AddTicks(-1).UtcDateTime);
+        await _io.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return;
-        }
-
-        using var reader = new StreamReader(
-            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16),
-            Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (!MightMatch(line, query.Measurement) || !LineProtocolParser.TryParse(line, out var parsed))
+            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
             {
-                continue;
-            }
-
-            if (parsed!.Timestamp is not { } time || time < fromMs || time > toMs
-                || !string.Equals(parsed.Measurement, query.Measurement, StringComparison.Ordinal)
-                || parsed.Field(query.Field) is not { } field)
-            {
-                continue;
-            }
-
-            var matches = true;
-            foreach (var (key, value) in query.Tags)
-            {
-                if (!string.Equals(parsed.TagValue(key), value, StringComparison.Ordinal))
+                var path = DayPath(day);
+                if (!File.Exists(path))
                 {
-                    matches = false;
-                    break;
+                    continue;
+                }
+
+                if (!_dayKeys.TryGetValue(day, out var keys))
+                {
+                    // Built once per day file per process, then kept current by every flush (which holds the same lock).
+                    keys = await DayFileScanner.ReadSeriesKeysAsync(path, cancellationToken).ConfigureAwait(false);
+                    _dayKeys[day] = keys;
+                }
+
+                var matching = keys.Where(key => SeriesMatches(key, query)).ToList();
+                if (matching.Count > 0)
+                {
+                    plan.Add((path, matching));
                 }
             }
-
-            if (matches)
-            {
-                // A later line for the same series and time replaces the earlier one, as in InfluxDB.
-                latest[(parsed.SeriesKey, time)] = field.Number;
-            }
         }
+        finally
+        {
+            _io.Release();
+        }
+
+        return plan;
     }
 
-    // Cheap prefix test before a full parse: our measurement names are written escaped at the start of the line.
-    private static bool MightMatch(string line, string measurement)
+    private bool SeriesMatches(string seriesKey, SeriesQuery query)
     {
-        if (measurement.AsSpan().IndexOfAny(", ") >= 0)
+        var parsed = _parsedKeys.GetOrAdd(seriesKey, key => LineProtocolParser.TryParse(key + " x=0", out var line) ? line : null);
+        if (parsed is null || !string.Equals(parsed.Measurement, query.Measurement, StringComparison.Ordinal))
         {
-            return true;
+            return false;
         }
 
-        return line.Length > measurement.Length
-            && line.StartsWith(measurement, StringComparison.Ordinal)
-            && line[measurement.Length] is ',' or ' ';
+        foreach (var (key, value) in query.Tags)
+        {
+            if (!string.Equals(parsed.TagValue(key), value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Collect(string line, SeriesQuery query, long fromMs, long toMs, Dictionary<(string Series, long Time), double?> latest)
+    {
+        if (LineProtocolParser.TryParse(line, out var parsed)
+            && parsed!.Timestamp is { } time && time >= fromMs && time <= toMs
+            && parsed.Field(query.Field) is { } field)
+        {
+            // A later line for the same series and time replaces the earlier one, as in InfluxDB.
+            latest[(parsed.SeriesKey, time)] = field.Number;
+        }
     }
 
     private void OnFlushTimer()
@@ -360,6 +373,8 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                 {
                     stream.Dispose();
                 }
+
+                _dayKeys.Remove(day);
 
                 File.Delete(path);
                 LogDayDeleted(_logger, path, _options.RetentionDays);

@@ -59,7 +59,7 @@ public sealed class InfluxQueryClient : ITimeSeriesReader
     /// <inheritdoc />
     public async Task<IReadOnlyList<SeriesSample>> QueryAsync(SeriesQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        SeriesReduction.Validate(query);
         if (query.To <= query.From)
         {
             return [];

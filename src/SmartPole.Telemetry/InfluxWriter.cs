@@ -115,6 +115,12 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         Interlocked.Increment(ref _queued);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedPoints)
         {
@@ -352,45 +358,78 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private async Task ReplayAsync()
     {
         var failures = 0;
-        try
+        while (!_stopping.IsCancellationRequested)
         {
-            while (!_stopping.IsCancellationRequested)
+            try
             {
-                var next = _spill.TakeOldest();
-                if (next is not { } taken)
+                failures = await ReplayOldestAsync(failures).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The replayer must outlive any one bad segment or bug: log, wait, carry on.
+                LogReplayFailed(_logger, e);
+                ReleaseReplay();
+                try
                 {
-                    _outage = !_spill.IsEmpty;
-                    await _replaySignal.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
-                    continue;
+                    await WaitAsync(Backoff(failures++), _stopping.Token).ConfigureAwait(false);
                 }
-
-                var (segment, batch) = taken;
-                var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
-                if (result.Kind == OutcomeKind.Unavailable)
+                catch (OperationCanceledException)
                 {
-                    _spill.Release();
-                    Interlocked.Increment(ref _retried);
-                    await WaitAsync(result.RetryAfter ?? Backoff(failures++), _stopping.Token).ConfigureAwait(false);
-                    continue;
+                    return;
                 }
-
-                failures = 0;
-                if (result.Kind == OutcomeKind.Written)
-                {
-                    Interlocked.Add(ref _written, batch.LineCount);
-                }
-                else
-                {
-                    await RefusedAsync(batch, 0, batch.LineCount, result.Message).ConfigureAwait(false);
-                }
-
-                _spill.Complete(segment);
-                LogReplayed(_logger, segment.Lines, _spill.Lines);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+    }
+
+    /// <summary>Sends the oldest spill segment (or waits for one); returns the count of consecutive failures.</summary>
+    private async Task<int> ReplayOldestAsync(int failures)
+    {
+        (SpillSegment Segment, WriteBatch Batch)? next;
+        try
         {
+            next = _spill.TakeOldest();
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var lost = _spill.DiscardOldest();
+            Interlocked.Add(ref _dropped, lost);
+            LogSegmentUnreadable(_logger, lost, e);
+            return failures;
+        }
+
+        if (next is not { } taken)
+        {
+            _outage = !_spill.IsEmpty;
+            await _replaySignal.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+            return failures;
+        }
+
+        var (segment, batch) = taken;
+        var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
+        if (result.Kind == OutcomeKind.Unavailable)
+        {
+            ReleaseReplay();
+            Interlocked.Increment(ref _retried);
+            await WaitAsync(result.RetryAfter ?? Backoff(failures), _stopping.Token).ConfigureAwait(false);
+            return failures + 1;
+        }
+
+        if (result.Kind == OutcomeKind.Written)
+        {
+            Interlocked.Add(ref _written, batch.LineCount);
+        }
+        else
+        {
+            await RefusedAsync(batch, 0, batch.LineCount, result.Message).ConfigureAwait(false);
+        }
+
+        _spill.Complete(segment);
+        LogReplayed(_logger, segment.Lines, _spill.Lines);
+        return 0;
     }
 
     private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, CancellationToken cancellationToken = default)
@@ -438,13 +477,23 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
             return new Outcome(OutcomeKind.Refused, message, null);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return new Outcome(OutcomeKind.Unavailable, e.Message, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
+        }
+    }
+
+    private void ReleaseReplay()
+    {
+        var lost = _spill.Release();
+        if (lost > 0)
+        {
+            Interlocked.Add(ref _dropped, lost);
+            LogEvicted(_logger, lost, _options.SpillQuotaMB);
         }
     }
 
@@ -546,6 +595,12 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not spill {Lines} lines to {Directory}; they are dropped")]
     private static partial void LogSpillFailed(ILogger logger, int lines, string directory, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replaying the spill failed unexpectedly; retrying after a pause")]
+    private static partial void LogReplayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A spill segment of {Lines} lines could not be read; it is dropped")]
+    private static partial void LogSegmentUnreadable(ILogger logger, long lines, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending a batch of {Lines} lines failed unexpectedly; it is spilled")]
     private static partial void LogSendFailed(ILogger logger, int lines, Exception exception);

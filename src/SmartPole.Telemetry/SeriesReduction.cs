@@ -7,6 +7,16 @@ namespace SmartPole.Telemetry;
 /// </summary>
 internal static class SeriesReduction
 {
+    /// <summary>Refuses a query neither store can answer: a window that is not positive or finer than a microsecond.</summary>
+    public static void Validate(SeriesQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Every is { } every && every < TimeSpan.FromMicroseconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), every, "Every must be at least one microsecond.");
+        }
+    }
+
     public static List<SeriesSample> Reduce(IReadOnlyList<(DateTimeOffset Time, double? Value)> ordered, SeriesQuery query)
     {
         if (query.Every is null && query.Aggregate is null)

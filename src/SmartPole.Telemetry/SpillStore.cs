@@ -5,7 +5,8 @@ namespace SmartPole.Telemetry;
 /// <summary>
 /// Disk segments of batches InfluxDB could not take yet, oldest first: one file per batch,
 /// <c>{sequence}.{first line}.{unique}.{precision}.lp</c>, replayed in batch order, written to a temporary name, synced and then renamed so a crash never
-/// leaves half a segment to replay. Beyond the quota the oldest segments are evicted and their lines reported.
+/// leaves half a segment to replay. Beyond the quota the oldest segments are evicted and their lines reported;
+/// the segment being replayed is evicted too, but its fate is settled by its replay (sent, or then dropped).
 /// </summary>
 internal sealed class SpillStore
 {
@@ -18,6 +19,7 @@ internal sealed class SpillStore
     private long _bytes;
     private long _lines;
     private SpillSegment? _replaying;
+    private bool _replayingEvicted;
 
     public SpillStore(string directory, long quotaBytes)
     {
@@ -125,8 +127,17 @@ internal sealed class SpillStore
             while (_bytes > _quotaBytes && node is not null)
             {
                 var next = node.Next;
-                if (node.Value != _replaying && node.Value != segment)
+                if (node.Value == _replaying)
                 {
+                    // Its lines stay counted on disk until the replay in flight settles them.
+                    _segments.Remove(node);
+                    _bytes -= node.Value.Bytes;
+                    _replayingEvicted = true;
+                    TryDelete(node.Value.Path);
+                }
+                else
+                {
+                    // Strictly oldest first, even when that is the segment just written (a late, older batch).
                     Forget(node);
                     TryDelete(node.Value.Path);
                     evicted += node.Value.Lines;
@@ -139,7 +150,7 @@ internal sealed class SpillStore
         return evicted;
     }
 
-    /// <summary>The oldest segment and its lines, marked as being replayed (eviction skips it); null when none.</summary>
+    /// <summary>The oldest segment and its lines, marked as being replayed; null when none.</summary>
     public (SpillSegment Segment, WriteBatch Batch)? TakeOldest()
     {
         SpillSegment? segment;
@@ -157,24 +168,59 @@ internal sealed class SpillStore
     {
         lock (_gate)
         {
-            var node = _segments.Find(segment);
-            if (node is not null)
+            if (_replayingEvicted && segment == _replaying)
+            {
+                _lines -= segment.Lines;
+            }
+            else if (_segments.Find(segment) is { } node)
             {
                 Forget(node);
             }
 
             _replaying = null;
+            _replayingEvicted = false;
         }
 
         TryDelete(segment.Path);
     }
 
-    /// <summary>Lets eviction consider the segment again (its replay was put off).</summary>
-    public void Release()
+    /// <summary>Forgets the oldest segment (its file cannot be read) and returns its line count.</summary>
+    public long DiscardOldest()
+    {
+        SpillSegment? segment;
+        lock (_gate)
+        {
+            var node = _segments.First;
+            if (node is null)
+            {
+                return 0;
+            }
+
+            segment = node.Value;
+            Forget(node);
+            _replaying = null;
+            _replayingEvicted = false;
+        }
+
+        TryDelete(segment.Path);
+        return segment.Lines;
+    }
+
+    /// <summary>Ends a replay that did not get through; returns the lines lost if the quota evicted the segment meanwhile.</summary>
+    public long Release()
     {
         lock (_gate)
         {
+            long lost = 0;
+            if (_replayingEvicted && _replaying is not null)
+            {
+                lost = _replaying.Lines;
+                _lines -= lost;
+            }
+
             _replaying = null;
+            _replayingEvicted = false;
+            return lost;
         }
     }
 

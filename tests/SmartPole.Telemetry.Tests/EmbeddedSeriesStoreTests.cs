@@ -67,6 +67,18 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_window_that_is_not_positive_is_refused_by_both_stores()
+    {
+        await using var store = Open();
+        using var http = new HttpClient();
+        var influx = new InfluxQueryClient(new InfluxOptions { Url = "http://127.0.0.1:9/" }, http);
+        var query = new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1), TimeSpan.Zero);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryAsync(query));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => influx.QueryAsync(query));
+    }
+
+    [Fact]
     public async Task A_query_keeps_only_its_measurement_field_tags_and_half_open_range()
     {
         await using var store = Open();
@@ -80,6 +92,40 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day.AddMinutes(1), Day.AddMinutes(6)));
 
         Assert.Equal([new SeriesSample(Day.AddMinutes(1), 1), new SeriesSample(Day.AddMinutes(5), 5)], samples);
+    }
+
+    [Fact]
+    public async Task A_series_that_first_appears_after_a_query_is_found_by_the_next_query()
+    {
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+        var pole2 = new Dictionary<string, string> { ["pole"] = "p-2" };
+        var before = await store.QueryAsync(new SeriesQuery("lighting", "powerW", pole2, Day, Day.AddDays(1)));
+
+        store.Write(Reading("p-2", 2, Day.AddMinutes(2)));
+        var after = await store.QueryAsync(new SeriesQuery("lighting", "powerW", pole2, Day, Day.AddDays(1)));
+
+        Assert.Empty(before);
+        Assert.Equal([new SeriesSample(Day.AddMinutes(2), 2)], after);
+    }
+
+    [Fact]
+    public async Task Lines_longer_than_a_read_chunk_are_read_whole()
+    {
+        await using (var store = Open())
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                store.Write(Reading("p-1", i, Day.AddSeconds(i)).Field("note", new string((char)('a' + i), 150_000)));
+            }
+
+            await store.FlushAsync();
+        }
+
+        await using var reopened = Open();
+        var samples = await reopened.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (double?)i), samples.Select(s => s.Value));
     }
 
     [Fact]
@@ -134,7 +180,9 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         Directory.CreateDirectory(series);
         await File.WriteAllTextAsync(Path.Combine(series, "2026-11-13.lp"), "lighting,pole=p-1 powerW=1 1763000000000\n");
         await File.WriteAllTextAsync(Path.Combine(series, "2026-11-14.lp"), "lighting,pole=p-1 powerW=1 1763100000000\n");
-        await using var store = Open();
+
+        // A long flush interval keeps the manual clock's day-long advance from firing thousands of flushes.
+        await using var store = Open(TimeSpan.FromHours(1));
         var keptAtOpen = Directory.GetFiles(series).Select(Path.GetFileName).Order().ToList();
 
         store.Write(Reading("p-1", 1, Day.AddDays(-8)));
@@ -164,7 +212,8 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         Assert.Equal(3, (await File.ReadAllLinesAsync(file)).Length);
     }
 
-    private EmbeddedSeriesStore Open() => new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path }, timeProvider: _clock);
+    private EmbeddedSeriesStore Open(TimeSpan? flushInterval = null) =>
+        new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path, FlushInterval = flushInterval ?? TimeSpan.FromMilliseconds(200) }, timeProvider: _clock);
 
     private static PointData Reading(string pole, double powerW, DateTimeOffset at) =>
         PointData.Measurement("lighting").Tag("city", "sz").Tag("pole", pole).Tag("device", "lamp-1")

@@ -118,32 +118,33 @@ public sealed class InfluxWriterTests : IAsyncLifetime
         await using var writer = Writer(http, "outage");
         await writer.EnsureDatabaseAsync(CancellationToken.None);
         var written = 0;
-        async Task StreamAsync(int points)
+        async Task StreamAsync(TimeSpan duration)
         {
-            for (var i = 0; i < points; i++, written++)
+            // A steady stream (100 points every 10 ms), not a single burst: batches go out by age while we write.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
             {
-                writer.Write(Power(written, written));
-                if (i % 100 == 99)
+                for (var i = 0; i < 100; i++, written++)
                 {
-                    // A steady stream, not a single burst: batches go out by age while we write.
-                    await Task.Yield();
-                    await Task.Delay(10);
+                    writer.Write(Power(written, written));
                 }
+
+                await Task.Delay(10);
             }
         }
 
-        await StreamAsync(3000);
+        await StreamAsync(TimeSpan.FromSeconds(1));
         await _server.StopAsync();
-        await StreamAsync(6000);
+        await StreamAsync(TimeSpan.FromSeconds(4));
         await writer.FlushAsync();
         var during = writer.Counters;
         await _server.StartAgainAsync();
-        await StreamAsync(3000);
+        await StreamAsync(TimeSpan.FromSeconds(1));
         await writer.FlushAsync();
 
         await WaitFor.ConditionAsync(
             async () => await _server.CountAsync("outage", "meter", "powerW") == written,
-            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(30),
             () => $"{written} points expected in influxd; writer counters {writer.Counters}");
         using var distinct = await _server.QueryAsync("SELECT COUNT(DISTINCT(powerW)) FROM meter", "outage");
         Assert.Equal(written, Row(distinct)["count"].GetInt64());
