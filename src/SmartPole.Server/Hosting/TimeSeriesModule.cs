@@ -7,7 +7,7 @@ namespace SmartPole.Server.Hosting;
 /// The time-series store: InfluxDB when <c>Influx:Url</c> is set, else the embedded store under
 /// <c>Storage:DataDirectory</c>. On shutdown everything written is flushed (or spilled).
 /// </summary>
-internal static class TimeSeriesModule
+internal static partial class TimeSeriesModule
 {
     public static IHostApplicationBuilder AddTimeSeries(this IHostApplicationBuilder builder)
     {
@@ -37,7 +37,12 @@ internal static class TimeSeriesModule
             {
                 var influx = sp.GetRequiredService<IOptions<InfluxOptions>>().Value;
                 var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-                influx.SpillDirectory ??= Path.Combine(storage.DataDirectory, "spill");
+                // Spill files live with the rest of the platform's data unless placed explicitly.
+                if (string.IsNullOrWhiteSpace(sp.GetRequiredService<IConfiguration>()["Influx:SpillDirectory"]))
+                {
+                    influx.SpillDirectory = Path.Combine(storage.DataDirectory, "influx-spill");
+                }
+
                 influx.SpillQuotaMB = storage.SpillQuotaMB;
                 return influx;
             });
@@ -55,10 +60,32 @@ internal static class TimeSeriesModule
         return builder;
     }
 
-    /// <summary>Opens the store at start (so a bad folder fails startup) and flushes it last at shutdown.</summary>
-    private sealed class TimeSeriesLifetime(ITimeSeriesWriter writer) : IHostedService
+    /// <summary>
+    /// Opens the store at start (so a bad folder fails startup), creates the InfluxDB database on the
+    /// v1 API, and flushes everything last at shutdown.
+    /// </summary>
+    private sealed partial class TimeSeriesLifetime(ITimeSeriesWriter writer, ILogger<TimeSeriesLifetime> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (writer is not InfluxWriter influx)
+            {
+                return;
+            }
+
+            try
+            {
+                await influx.EnsureDatabaseAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or InfluxException or TaskCanceledException)
+            {
+                // InfluxDB may come up after the platform: the writer spills to disk and replays meanwhile.
+                LogInfluxUnavailable(e);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB is not reachable at startup; points are kept on disk until it answers")]
+        private partial void LogInfluxUnavailable(Exception exception);
 
         public Task StopAsync(CancellationToken cancellationToken) => writer.FlushAsync(cancellationToken);
     }
