@@ -191,43 +191,9 @@ public sealed class MqttBroker : IAsyncDisposable
         }
     }
 
-    internal async ValueTask<bool> MayPublishAsync(MqttInboundMessage message)
-    {
-        var hook = AuthorizePublishAsync;
-        if (hook is null)
-        {
-            return true;
-        }
+    internal ValueTask<bool> MayPublishAsync(MqttInboundMessage message) => AskAsync(AuthorizePublishAsync, message, message.ClientId);
 
-        try
-        {
-            return await hook(message);
-        }
-        catch (Exception e)
-        {
-            Log.AuthorizeFailed(e, message.ClientId);
-            return false;
-        }
-    }
-
-    internal async ValueTask<bool> MaySubscribeAsync(MqttSubscribeContext context)
-    {
-        var hook = AuthorizeSubscribeAsync;
-        if (hook is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            return await hook(context);
-        }
-        catch (Exception e)
-        {
-            Log.AuthorizeFailed(e, context.ClientId);
-            return false;
-        }
-    }
+    internal ValueTask<bool> MaySubscribeAsync(MqttSubscribeContext context) => AskAsync(AuthorizeSubscribeAsync, context, context.ClientId);
 
     internal async ValueTask OnMessageReceivedAsync(MqttInboundMessage inbound, CancellationToken cancellationToken)
     {
@@ -447,6 +413,25 @@ public sealed class MqttBroker : IAsyncDisposable
         message.Message.MessageExpiryInterval is { } expiry
             ? (uint)Math.Max(1, expiry - (long)TimeProvider.GetElapsedTime(message.QueuedAt).TotalSeconds)
             : null;
+
+    /// <summary>Runs an authorization hook; no hook allows, a failing hook refuses.</summary>
+    private async ValueTask<bool> AskAsync<T>(Func<T, ValueTask<bool>>? hook, T request, string clientId)
+    {
+        if (hook is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await hook(request);
+        }
+        catch (Exception e)
+        {
+            Log.AuthorizeFailed(e, clientId);
+            return false;
+        }
+    }
 
     private static MqttQualityOfService Min(MqttQualityOfService a, MqttQualityOfService b) => a < b ? a : b;
 
