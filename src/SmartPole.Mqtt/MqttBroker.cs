@@ -215,7 +215,7 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     /// <summary>Binds a connection to its session, taking over a live one with the same client id (§3.1.4-3).</summary>
-    internal BrokerSession AttachSession(BrokerConnection connection, string clientId, ConnectPacket connect, out bool sessionPresent)
+    internal BrokerSession AttachSession(BrokerConnection connection, string clientId, ConnectPacket connect, uint expiryInterval, out bool sessionPresent)
     {
         lock (_sessionsGate)
         {
@@ -241,10 +241,7 @@ public sealed class MqttBroker : IAsyncDisposable
             _sessions[clientId] = session;
             session.Owner = connection;
 
-            // 3.1.1: a persistent session never expires; 5.0: the client says for how long (§3.1.2.11.2).
-            session.ExpiryInterval = connect.ProtocolVersion == MqttProtocolVersion.V500
-                ? connect.Properties?.SessionExpiryInterval ?? 0
-                : connect.CleanSession ? 0 : uint.MaxValue;
+            session.ExpiryInterval = expiryInterval;
             Interlocked.Increment(ref _connectedClients);
             return session;
         }
@@ -402,6 +399,16 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     internal void PublishWill(string clientId, MqttApplicationMessage will) => Route(will, sender: null);
+
+    /// <summary>
+    /// The session expiry granted: 3.1.1 persistent sessions ask for "never", 5.0 clients say (§3.1.2.11.2);
+    /// both are capped by <see cref="MqttBrokerOptions.MaxSessionExpiry"/>.
+    /// </summary>
+    internal uint GrantSessionExpiry(uint requested)
+    {
+        var max = Options.MaxSessionExpiry.TotalSeconds >= uint.MaxValue ? uint.MaxValue : (uint)Options.MaxSessionExpiry.TotalSeconds;
+        return Math.Min(requested, max);
+    }
 
     internal void MessageDropped(string clientId, string topic) => Log.MessageDropped(clientId, topic);
 
