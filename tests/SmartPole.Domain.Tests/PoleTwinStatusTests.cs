@@ -116,5 +116,19 @@ public sealed class PoleTwinStatusTests
         Assert.Null(twin.NextDeadline);
     }
 
+    [Fact]
+    public void Snapshot_carries_status_epoch_and_open_alarms()
+    {
+        var (twin, time) = Twin(Settings(lighting: false));
+        twin.Report(time, Reading("cab-1", DeviceKind.Cabinet, ("tiltDeg", 5.0)));
+
+        var snapshot = twin.ToSnapshot();
+
+        Assert.Equal(PoleStatus.Online, snapshot.Status);
+        Assert.Equal(0, snapshot.Epoch);
+        Assert.Equal(AlarmTypes.Tilt, Assert.Single(snapshot.Alarms!).Type);
+        Assert.Equal(5.0, snapshot.Devices.Single().Metrics["tiltDeg"]);
+    }
+
     private static Telemetry.DeviceReading LampOn() => Reading("lamp-1", DeviceKind.Lighting, ("on", true), ("powerW", 100.0));
 }

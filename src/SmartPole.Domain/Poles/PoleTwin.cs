@@ -29,7 +29,6 @@ public sealed class PoleTwin
     private List<TwinEvent>? _events;
     private List<MaintenanceWindow>? _maintenance;
     private LightingCalendar? _lightingOverride;
-    private LightingPlan? _plan;
     private ulong _configHash;
     private bool _configAnnounced;
 
@@ -172,7 +171,6 @@ public sealed class PoleTwin
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _plan = null;
         AnnounceConfigIfChanged(_time.GetUtcNow());
     }
 
@@ -207,12 +205,17 @@ public sealed class PoleTwin
         var now = _time.GetUtcNow();
         Heard(now);
 
-        foreach (var reading in frame.Devices)
+        // Indexed loops: the lists arrive as interfaces, and foreach over one boxes an enumerator per list per frame.
+        var devices = frame.Devices;
+        for (var d = 0; d < devices.Count; d++)
         {
+            var reading = devices[d];
             var device = Slot(reading.DeviceId, reading.Kind);
             device.TimestampTicks = frame.Timestamp.UtcTicks;
-            foreach (var metric in reading.Metrics)
+            var metrics = reading.Metrics;
+            for (var m = 0; m < metrics.Count; m++)
             {
+                var metric = metrics[m];
                 device.Set(metric.Name, metric.Value.AsDouble());
                 if (metric.Name == "energyKWh")
                 {
@@ -222,9 +225,9 @@ public sealed class PoleTwin
         }
 
         var context = RuleContextAt(frame.Timestamp);
-        foreach (var reading in frame.Devices)
+        for (var d = 0; d < devices.Count; d++)
         {
-            Evaluate(Find(reading.DeviceId)!, context);
+            Evaluate(Find(devices[d].DeviceId)!, context);
         }
 
         return outcome;
@@ -404,7 +407,6 @@ public sealed class PoleTwin
     public void SetLightingOverride(LightingCalendar? calendar)
     {
         _lightingOverride = calendar;
-        _plan = null;
         if (Status != PoleStatus.Unknown)
         {
             AnnounceConfigIfChanged(_time.GetUtcNow());
@@ -684,25 +686,24 @@ public sealed class PoleTwin
         Thresholds = _settings.Thresholds,
         TimeZone = _settings.TimeZone,
         InMaintenance = InMaintenance(at),
+        // Delegates per evaluation rather than cached fields: two cached delegates would cost each pole 128 B for good.
         RatedPowerW = RatedPowerW,
-        ScheduledDimAt = t => DesiredLighting(t)?.DimPct,
+        ScheduledDimAt = ScheduledDimAt,
     };
+
+    private double? ScheduledDimAt(DateTimeOffset at) =>
+        CanPlanLighting ? PlanFor(LightingCalendar.NightOf(at, _settings.TimeZone)).LevelAt(at).DimPct : null;
 
     private bool InMaintenance(DateTimeOffset at) => _maintenance?.Exists(w => w.Contains(at)) == true;
 
     private double RatedPowerW(string deviceId) =>
         _settings.Pole?.Devices.FirstOrDefault(d => d.Id == deviceId)?.RatedPowerW ?? 0;
 
-    // One night's plan is kept: rules and the config ask for it on every lamp frame.
+    // Plans are shared between nearby poles of one calendar (see SharedPlans): no per-pole copy.
     private LightingPlan PlanFor(DateOnly night)
     {
-        if (_plan is null || _plan.Night != night)
-        {
-            var pole = _settings.Pole!;
-            _plan = Lighting!.Plan(night, pole.Latitude, pole.Longitude, _settings.TimeZone);
-        }
-
-        return _plan;
+        var pole = _settings.Pole!;
+        return SharedPlans.Get(Lighting!, night, pole.Latitude, pole.Longitude, _settings.TimeZone);
     }
 
     private static DateTimeOffset LightingCalendarMidnight(DateOnly day, TimeZoneInfo zone)
