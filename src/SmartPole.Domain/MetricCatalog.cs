@@ -11,6 +11,8 @@ public static class MetricCatalog
     private static readonly FrozenDictionary<string, DeviceKind> KindsByWireName;
     private static readonly FrozenDictionary<DeviceKind, string> WireNamesByKind;
     private static readonly FrozenDictionary<DeviceKind, FrozenDictionary<string, MetricDefinition>> MetricsByKind;
+    private static readonly MetricDefinition[][] OrderedByKind;
+    private static readonly FrozenDictionary<string, int>[] IndexByKind;
 
     static MetricCatalog()
     {
@@ -64,6 +66,17 @@ public static class MetricCatalog
         MetricsByKind = kinds.ToFrozenDictionary(
             k => k.Kind,
             k => k.Metrics.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal));
+
+        // Dense per-kind indexes let the twin keep a device's latest values in one small array
+        // instead of one dictionary entry (and object) per metric.
+        var kindCount = kinds.Max(k => (int)k.Kind) + 1;
+        OrderedByKind = new MetricDefinition[kindCount][];
+        IndexByKind = new FrozenDictionary<string, int>[kindCount];
+        foreach (var (kind, _, metrics) in kinds)
+        {
+            OrderedByKind[(int)kind] = metrics;
+            IndexByKind[(int)kind] = metrics.Select((m, i) => (m.Name, i)).ToFrozenDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Every kind with its wire name.</summary>
@@ -85,4 +98,10 @@ public static class MetricCatalog
     /// <summary>Looks up a metric of <paramref name="kind"/>.</summary>
     public static bool TryGetMetric(DeviceKind kind, string name, out MetricDefinition definition) =>
         MetricsByKind[kind].TryGetValue(name, out definition!);
+
+    /// <summary>The metrics of <paramref name="kind"/> in catalog order (the order of their dense index).</summary>
+    internal static MetricDefinition[] Ordered(DeviceKind kind) => OrderedByKind[(int)kind];
+
+    /// <summary>The dense index of <paramref name="name"/> among the metrics of <paramref name="kind"/>, or -1.</summary>
+    internal static int IndexOf(DeviceKind kind, string name) => IndexByKind[(int)kind].TryGetValue(name, out var index) ? index : -1;
 }

@@ -1,3 +1,5 @@
+using SmartPole.Domain.Alarms;
+
 namespace SmartPole.Domain.Poles;
 
 /// <summary>A pole's live state at one moment: what the dashboard and the REST API show.</summary>
@@ -9,6 +11,9 @@ namespace SmartPole.Domain.Poles;
 /// <param name="LostFrames">Frames missing in the sequence (gaps), counted since activation.</param>
 /// <param name="Duplicates">Duplicate frames dropped.</param>
 /// <param name="Devices">Latest readings per device.</param>
+/// <param name="Status">Online status (Unknown before first contact).</param>
+/// <param name="Epoch">Gateway restarts seen.</param>
+/// <param name="Alarms">Open alarms, or null when not filled in.</param>
 public sealed record PoleSnapshot(
     string City,
     string Pole,
@@ -17,4 +22,7 @@ public sealed record PoleSnapshot(
     long Frames,
     long LostFrames,
     long Duplicates,
-    IReadOnlyList<DeviceSnapshot> Devices);
+    IReadOnlyList<DeviceSnapshot> Devices,
+    PoleStatus Status = PoleStatus.Unknown,
+    int Epoch = 0,
+    IReadOnlyList<Alarm>? Alarms = null);

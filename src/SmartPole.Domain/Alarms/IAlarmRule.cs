@@ -1,0 +1,16 @@
+using SmartPole.Domain.Poles;
+
+namespace SmartPole.Domain.Alarms;
+
+/// <summary>One small alarm processor: looks at one device of one kind and says whether its alarm type holds.</summary>
+internal interface IAlarmRule
+{
+    /// <summary>The device kind the rule looks at.</summary>
+    DeviceKind Kind { get; }
+
+    /// <summary>The alarm type the rule raises and clears.</summary>
+    string AlarmType { get; }
+
+    /// <summary>Judges the device's latest state.</summary>
+    RuleVerdict Evaluate(DeviceSlot device, RuleContext context);
+}
