@@ -94,10 +94,5 @@ public sealed class PoleOperationsTests : IAsyncLifetime
         return found;
     }
 
-    private async Task PublishAsync(string topic, string payload)
-    {
-        await using var publisher = ManagedProcess.Start(RealPeer.MosquittoPub,
-            ["-h", "127.0.0.1", "-p", _server.MqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", topic, "-m", payload]);
-        Assert.Equal(0, await publisher.WaitForExitAsync(TimeSpan.FromSeconds(10)));
-    }
+    private Task PublishAsync(string topic, string payload) => MosquittoPub.PublishAsync(_server.MqttPort, topic, payload);
 }
