@@ -78,7 +78,7 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            await DisposeQuietlyAsync(client).ConfigureAwait(false);
             throw;
         }
 
@@ -88,7 +88,7 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            await DisposeQuietlyAsync(client).ConfigureAwait(false);
             throw;
         }
 
@@ -152,7 +152,14 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         }
 
         Lost(generation, "gateway drop (fault)");
-        await Abort(client).ConfigureAwait(false);
+        try
+        {
+            await Abort(client).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The socket broke on its own first: the broker sees the same vanished connection.
+        }
     }
 
     /// <summary>
@@ -217,7 +224,19 @@ internal sealed partial class GatewayLink : IAsyncDisposable
 
         foreach (var client in clients)
         {
+            await DisposeQuietlyAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes a client whose socket may already be broken: flushing its last bytes then fails, which changes nothing here.</summary>
+    private static async Task DisposeQuietlyAsync(MqttClient client)
+    {
+        try
+        {
             await client.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
         }
     }
 
@@ -309,12 +328,12 @@ internal sealed partial class GatewayLink : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    await client.DisposeAsync().ConfigureAwait(false);
+                    await DisposeQuietlyAsync(client).ConfigureAwait(false);
                     throw;
                 }
                 catch (Exception e) when (e is MqttConnectException or MqttRefusedException || IsConnectionLoss(e))
                 {
-                    await client.DisposeAsync().ConfigureAwait(false);
+                    await DisposeQuietlyAsync(client).ConfigureAwait(false);
                     LogRetry(_logger, _clientId, delay, e.Message);
                     await Task.Delay(delay, _time, _giveUp).ConfigureAwait(false);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
