@@ -47,7 +47,10 @@ public sealed class FleetOptions
     /// <summary>Subscribe to each pole's <c>cmd/#</c> and <c>config</c>, apply them to the models and ack commands. Default true.</summary>
     public bool HandleCommands { get; set; } = true;
 
-    /// <summary>How many connections may be opening at once (spares the broker's accept queue). Default 64.</summary>
+    /// <summary>
+    /// How many poles may be connecting at once (spares the broker's accept queue): a connection opens
+    /// only when its poles' subscriptions and statuses fit, and at least 4 connections open at once. Default 64.
+    /// </summary>
     public int MaxConcurrentConnects { get; set; } = 64;
 
     /// <summary>How long to wait for outstanding QoS 1 acks after the run stops. Default 30 s.</summary>

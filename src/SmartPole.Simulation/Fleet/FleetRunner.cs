@@ -94,7 +94,9 @@ public sealed partial class FleetRunner
         // Publishes already handed to the client keep going after the stop, until their acks or the ack timeout.
         using var drain = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using var armDrain = stop.Token.Register(() => drain.CancelAfter(_options.AckTimeout));
-        using var connectGate = new SemaphoreSlim(_options.MaxConcurrentConnects);
+        // A district gateway greets with a subscription pair and a status per pole: the gate counts poles, not sockets,
+        // so a thousand-pole gateway does not starve other CONNACKs past their timeout.
+        using var connectGate = new SemaphoreSlim(Math.Max(Math.Min(4, ConnectionCount), _options.MaxConcurrentConnects / _options.PolesPerConnection));
         _links = new GatewayLink?[ConnectionCount];
         // Written before any link is published (Volatile.Write below), so InjectFaultAsync sees it.
         _drain = drain.Token;

@@ -257,10 +257,13 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Subscribes and says <c>online</c> on a fresh connection, before publishers may use it.</summary>
+    /// <summary>
+    /// Subscribes and says <c>online</c> on a fresh connection, before publishers may use it. Requests
+    /// are pipelined: a district gateway of 1,000 poles would otherwise wait 3,000 round trips.
+    /// </summary>
     private async Task GreetAsync(MqttClient client, Action<Exception> onError, CancellationToken cancellationToken)
     {
-        foreach (var filter in _subscriptions)
+        async Task SubscribeAsync(string filter)
         {
             try
             {
@@ -272,10 +275,8 @@ internal sealed partial class GatewayLink : IAsyncDisposable
             }
         }
 
-        foreach (var message in _greeting)
-        {
-            await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-        }
+        await Task.WhenAll(_subscriptions.Select(SubscribeAsync)).ConfigureAwait(false);
+        await Task.WhenAll(_greeting.Select(message => client.PublishAsync(message, cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>Marks connection <paramref name="generation"/> lost; the first to notice starts the reconnect loop.</summary>
