@@ -233,12 +233,14 @@ public sealed partial class FleetRunner
         self = link;
         await using (link.ConfigureAwait(false))
         {
+            // Published before the greeting: a test that sees the poles' 'online' may inject faults at once.
+            Volatile.Write(ref _links[index], link);
             if (!await ConnectAsync(link, run).ConfigureAwait(false))
             {
+                Volatile.Write(ref _links[index], null);
                 return;
             }
 
-            Volatile.Write(ref _links[index], link);
             var firstIndex = index * _options.PolesPerConnection;
             await Task.WhenAll(poles.Select((pole, i) => RunPoleAsync(link, pole, firstIndex + i, run))).ConfigureAwait(false);
 

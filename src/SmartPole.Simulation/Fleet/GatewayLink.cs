@@ -82,20 +82,41 @@ internal sealed partial class GatewayLink : IAsyncDisposable
             throw;
         }
 
+        // The client is the link's from here, so a fault injected while it greets finds it; publishers wait for the greeting.
+        lock (_gate)
+        {
+            _client = client;
+            _generation = 1;
+        }
+
         try
         {
             await GreetAsync(client, onError, giveUp).ConfigureAwait(false);
         }
         catch
         {
+            bool dropped;
+            lock (_gate)
+            {
+                // A gateway drop while greeting already started the reconnect loop: the link is up, merely down for now.
+                dropped = _generation != 1;
+                if (!dropped)
+                {
+                    _client = null;
+                }
+            }
+
+            if (dropped)
+            {
+                return;
+            }
+
             await DisposeQuietlyAsync(client).ConfigureAwait(false);
             throw;
         }
 
         lock (_gate)
         {
-            _client = client;
-            _generation = 1;
             _ready.TrySetResult((client, 1));
         }
     }
