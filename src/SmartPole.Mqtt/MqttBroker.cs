@@ -191,43 +191,9 @@ public sealed class MqttBroker : IAsyncDisposable
         }
     }
 
-    internal async ValueTask<bool> MayPublishAsync(MqttInboundMessage message)
-    {
-        var hook = AuthorizePublishAsync;
-        if (hook is null)
-        {
-            return true;
-        }
+    internal ValueTask<bool> MayPublishAsync(MqttInboundMessage message) => AskAsync(AuthorizePublishAsync, message, message.ClientId);
 
-        try
-        {
-            return await hook(message);
-        }
-        catch (Exception e)
-        {
-            Log.AuthorizeFailed(e, message.ClientId);
-            return false;
-        }
-    }
-
-    internal async ValueTask<bool> MaySubscribeAsync(MqttSubscribeContext context)
-    {
-        var hook = AuthorizeSubscribeAsync;
-        if (hook is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            return await hook(context);
-        }
-        catch (Exception e)
-        {
-            Log.AuthorizeFailed(e, context.ClientId);
-            return false;
-        }
-    }
+    internal ValueTask<bool> MaySubscribeAsync(MqttSubscribeContext context) => AskAsync(AuthorizeSubscribeAsync, context, context.ClientId);
 
     internal async ValueTask OnMessageReceivedAsync(MqttInboundMessage inbound, CancellationToken cancellationToken)
     {
@@ -249,7 +215,7 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     /// <summary>Binds a connection to its session, taking over a live one with the same client id (§3.1.4-3).</summary>
-    internal BrokerSession AttachSession(BrokerConnection connection, string clientId, ConnectPacket connect, out bool sessionPresent)
+    internal BrokerSession AttachSession(BrokerConnection connection, string clientId, ConnectPacket connect, uint expiryInterval, out bool sessionPresent)
     {
         lock (_sessionsGate)
         {
@@ -275,10 +241,7 @@ public sealed class MqttBroker : IAsyncDisposable
             _sessions[clientId] = session;
             session.Owner = connection;
 
-            // 3.1.1: a persistent session never expires; 5.0: the client says for how long (§3.1.2.11.2).
-            session.ExpiryInterval = connect.ProtocolVersion == MqttProtocolVersion.V500
-                ? connect.Properties?.SessionExpiryInterval ?? 0
-                : connect.CleanSession ? 0 : uint.MaxValue;
+            session.ExpiryInterval = expiryInterval;
             Interlocked.Increment(ref _connectedClients);
             return session;
         }
@@ -437,6 +400,16 @@ public sealed class MqttBroker : IAsyncDisposable
 
     internal void PublishWill(string clientId, MqttApplicationMessage will) => Route(will, sender: null);
 
+    /// <summary>
+    /// The session expiry granted: 3.1.1 persistent sessions ask for "never", 5.0 clients say (§3.1.2.11.2);
+    /// both are capped by <see cref="MqttBrokerOptions.MaxSessionExpiry"/>.
+    /// </summary>
+    internal uint GrantSessionExpiry(uint requested)
+    {
+        var max = Options.MaxSessionExpiry.TotalSeconds >= uint.MaxValue ? uint.MaxValue : (uint)Options.MaxSessionExpiry.TotalSeconds;
+        return Math.Min(requested, max);
+    }
+
     internal void MessageDropped(string clientId, string topic) => Log.MessageDropped(clientId, topic);
 
     internal bool IsExpired(OutgoingMessage message) =>
@@ -447,6 +420,25 @@ public sealed class MqttBroker : IAsyncDisposable
         message.Message.MessageExpiryInterval is { } expiry
             ? (uint)Math.Max(1, expiry - (long)TimeProvider.GetElapsedTime(message.QueuedAt).TotalSeconds)
             : null;
+
+    /// <summary>Runs an authorization hook; no hook allows, a failing hook refuses.</summary>
+    private async ValueTask<bool> AskAsync<T>(Func<T, ValueTask<bool>>? hook, T request, string clientId)
+    {
+        if (hook is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await hook(request);
+        }
+        catch (Exception e)
+        {
+            Log.AuthorizeFailed(e, clientId);
+            return false;
+        }
+    }
 
     private static MqttQualityOfService Min(MqttQualityOfService a, MqttQualityOfService b) => a < b ? a : b;
 

@@ -39,6 +39,12 @@ public sealed class MqttBrokerOptions
     /// <summary>Subscriptions one session may hold; a SUBSCRIBE beyond it is refused per filter (0x97). Default 1000.</summary>
     public int MaxSubscriptionsPerClient { get; set; } = 1000;
 
+    /// <summary>
+    /// Longest time a session outlives its connection: caps a 5.0 client's Session Expiry Interval (the client is told)
+    /// and bounds 3.1.1 persistent sessions, which would otherwise never expire. Default 7 days.
+    /// </summary>
+    public TimeSpan MaxSessionExpiry { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Simultaneous connections; more are refused with Server busy. Default 100,000.</summary>
     public int MaxConnections { get; set; } = 100_000;
 

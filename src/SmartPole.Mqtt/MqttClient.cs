@@ -1,48 +1,40 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SmartPole.Mqtt.Transport;
 using SmartPole.Mqtt.Client;
-using SmartPole.Mqtt.Formatter;
 using SmartPole.Mqtt.Packets;
 using SmartPole.Mqtt.Topics;
 
 namespace SmartPole.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 / 5.0 client over TCP: QoS 0/1/2 with an in-flight window, subscribe, will and
-/// keep-alive. Fully asynchronous, so thousands of instances share the thread pool.
+/// An MQTT 3.1.1 / 5.0 client over TCP: QoS 0/1/2 with an in-flight window, subscribe, will,
+/// keep-alive and optional automatic reconnect. Fully asynchronous, so thousands of instances
+/// share the thread pool.
 /// </summary>
 public sealed class MqttClient : IAsyncDisposable
 {
     private readonly MqttClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<ushort, TaskCompletionSource<MqttPacket>> _pending = new();
+    private readonly ConcurrentDictionary<ushort, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<ushort, byte> _incomingQos2 = new();
+    private readonly Dictionary<string, MqttSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private SemaphoreSlim _inflight;
-    private MqttPacketDecoder _decoder;
-    private MqttPacketEncoder _encoder;
-    private Socket? _socket;
-    private NetworkStream? _stream;
-    private SocketDuplexPipe? _transport;
-    private CancellationTokenSource _closing = new();
-    private Channel<PublishPacket>? _inbound;
-    private Task _readLoop = Task.CompletedTask;
-    private Task _dispatchLoop = Task.CompletedTask;
-    private ITimer? _keepAliveTimer;
-    private TaskCompletionSource<ConnAckPacket>? _connAck;
-    private long _lastSent;
-    private long _pingSentAt;
-    private TimeSpan _keepAlive;
+    private ClientLink? _link;
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource _lifetime = new();
+    private Task _reconnectLoop = Task.CompletedTask;
+    private int _reconnecting;
+    private int _generation;
     private int _lastPacketId;
-    private long _maxOutgoingPacketSize = long.MaxValue;
+    private long _sequence;
     private volatile bool _connected;
+    private volatile bool _stopped = true;
 
     /// <summary>Creates a client; nothing happens until <see cref="ConnectAsync"/>.</summary>
     public MqttClient(MqttClientOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
@@ -52,12 +44,10 @@ public sealed class MqttClient : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _inflight = new SemaphoreSlim(Math.Max(1, options.MaxInflight));
-        _decoder = new MqttPacketDecoder(options.ProtocolVersion, options.MaxPacketSize);
-        _encoder = new MqttPacketEncoder(options.ProtocolVersion);
         ClientId = options.ClientId;
     }
 
-    /// <summary>True between a successful CONNACK and the end of the connection.</summary>
+    /// <summary>True between a successful CONNACK and the end of that connection.</summary>
     public bool IsConnected => _connected;
 
     /// <summary>The client identifier in use (the broker's assigned one when the options left it empty and the broker said).</summary>
@@ -74,55 +64,25 @@ public sealed class MqttClient : IAsyncDisposable
             throw new InvalidOperationException("The client is already connected.");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.ConnectTimeout);
-        _closing.Dispose();
-        _closing = new CancellationTokenSource();
-        _decoder = new MqttPacketDecoder(_options.ProtocolVersion, _options.MaxPacketSize);
-        _encoder.Dispose();
-        _encoder = new MqttPacketEncoder(_options.ProtocolVersion);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (_lifetime.IsCancellationRequested)
+        {
+            _lifetime.Dispose();
+            _lifetime = new CancellationTokenSource();
+        }
+
+        await DropLinkAsync();
+        _stopped = false;
         try
         {
-            await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+            await ConnectCoreAsync(ct);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch
         {
-            socket.Dispose();
-            ct.ThrowIfCancellationRequested();
-            throw new MqttConnectException($"Cannot connect to the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}", e);
+            _stopped = true;
+            throw;
         }
 
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _transport = new SocketDuplexPipe(_stream);
-        _connAck = new TaskCompletionSource<ConnAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inbound = Channel.CreateBounded<PublishPacket>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        _readLoop = ReadLoopAsync(_transport.Input, _closing.Token);
-        _dispatchLoop = DispatchLoopAsync(_inbound.Reader);
-
-        ConnAckPacket connAck;
-        try
-        {
-            await SendAsync(BuildConnect(), timeout.Token);
-            connAck = await _connAck.Task.WaitAsync(timeout.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            await AbortAsync();
-            ct.ThrowIfCancellationRequested();
-            throw new MqttConnectException($"The MQTT broker at {_options.Host}:{_options.Port} did not accept the connection: {e.Message}", e);
-        }
-
-        if (connAck.ReasonCode != 0)
-        {
-            await AbortAsync();
-            throw new MqttConnectException(FromReturnCode(connAck.ReasonCode), connAck.Properties?.ReasonString);
-        }
-
-        ApplyConnAck(connAck);
-        _connected = true;
-        _logger.Connected(ClientId, _options.Host, _options.Port, connAck.SessionPresent);
+        _ready.TrySetResult();
     }
 
     /// <summary>
@@ -143,17 +103,25 @@ public sealed class MqttClient : IAsyncDisposable
         };
         if (message.Qos == MqttQualityOfService.AtMostOnce)
         {
-            await SendAsync(packet, ct);
-            return;
+            while (true)
+            {
+                var link = await ReadyLinkAsync(ct);
+                try
+                {
+                    await SendOnAsync(link, packet, ct);
+                    return;
+                }
+                catch (IOException) when (_options.AutoReconnect && !_stopped)
+                {
+                }
+            }
         }
 
-        await _inflight.WaitAsync(ct);
+        var window = _inflight;
+        await window.WaitAsync(ct);
         try
         {
-            var (id, reply) = Register();
-            packet.PacketId = id;
-            await SendAsync(packet, ct);
-            var ack = (AckPacket)await reply.WaitAsync(ct);
+            var ack = (AckPacket)await RequestAsync(packet, id => packet.PacketId = id, ct);
             if ((byte)ack.ReasonCode >= 0x80)
             {
                 throw new MqttRefusedException($"The broker refused the publish on '{message.Topic}'", ack.ReasonCode);
@@ -161,28 +129,34 @@ public sealed class MqttClient : IAsyncDisposable
         }
         finally
         {
-            _inflight.Release();
+            window.Release();
         }
     }
 
     /// <summary>Subscribes to one filter; throws <see cref="MqttRefusedException"/> when SUBACK refuses it.</summary>
-    public async Task SubscribeAsync(string topicFilter, MqttQualityOfService qos, CancellationToken ct = default)
+    public Task SubscribeAsync(string topicFilter, MqttQualityOfService qos, CancellationToken ct = default) =>
+        SubscribeAsync(new MqttSubscription(topicFilter, qos), ct);
+
+    /// <summary>Subscribes with MQTT 5.0 subscription options; throws <see cref="MqttRefusedException"/> when SUBACK refuses it.</summary>
+    public async Task SubscribeAsync(MqttSubscription subscription, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(topicFilter);
-        if (!MqttTopic.IsValidFilter(topicFilter))
+        ArgumentNullException.ThrowIfNull(subscription);
+        if (!MqttTopic.IsValidFilter(subscription.TopicFilter))
         {
-            throw new ArgumentException($"'{topicFilter}' is not a valid topic filter.", nameof(topicFilter));
+            throw new ArgumentException($"'{subscription.TopicFilter}' is not a valid topic filter.", nameof(subscription));
         }
 
-        var (id, reply) = Register();
-        var subscribe = new SubscribePacket { PacketId = id };
-        subscribe.Filters.Add(new MqttTopicFilter(topicFilter, qos));
-        await SendAsync(subscribe, ct);
-        var subAck = (SubAckPacket)await reply.WaitAsync(ct);
+        var subscribe = ToSubscribePacket(subscription);
+        var subAck = (SubAckPacket)await RequestAsync(subscribe, id => subscribe.PacketId = id, ct);
         var code = subAck.ReasonCodes.Count > 0 ? subAck.ReasonCodes[0] : MqttReasonCode.UnspecifiedError;
         if ((byte)code >= 0x80)
         {
-            throw new MqttRefusedException($"The broker refused the subscription to '{topicFilter}'", code);
+            throw new MqttRefusedException($"The broker refused the subscription to '{subscription.TopicFilter}'", code);
+        }
+
+        lock (_gate)
+        {
+            _subscriptions[subscription.TopicFilter] = subscription;
         }
     }
 
@@ -190,44 +164,59 @@ public sealed class MqttClient : IAsyncDisposable
     public async Task UnsubscribeAsync(string topicFilter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(topicFilter);
-        var (id, reply) = Register();
-        var unsubscribe = new UnsubscribePacket { PacketId = id };
+        lock (_gate)
+        {
+            _subscriptions.Remove(topicFilter);
+        }
+
+        var unsubscribe = new UnsubscribePacket();
         unsubscribe.Filters.Add(topicFilter);
-        await SendAsync(unsubscribe, ct);
-        var unsubAck = (UnsubAckPacket)await reply.WaitAsync(ct);
+        var unsubAck = (UnsubAckPacket)await RequestAsync(unsubscribe, id => unsubscribe.PacketId = id, ct);
         if (unsubAck.ReasonCodes.Count > 0 && (byte)unsubAck.ReasonCodes[0] >= 0x80)
         {
             throw new MqttRefusedException($"The broker refused to unsubscribe '{topicFilter}'", unsubAck.ReasonCodes[0]);
         }
     }
 
-    /// <summary>Sends DISCONNECT (so no will is published) and closes the connection.</summary>
+    /// <summary>Sends DISCONNECT (so no will is published), closes the connection and stops reconnecting.</summary>
     public async Task DisconnectAsync(CancellationToken ct = default)
     {
-        if (_connected)
+        _stopped = true;
+        if (!_lifetime.IsCancellationRequested)
+        {
+            await _lifetime.CancelAsync();
+        }
+
+        var link = _link;
+        if (link is not null && _connected)
         {
             _connected = false;
             try
             {
-                await SendAsync(new DisconnectPacket(), ct);
+                await SendOnAsync(link, new DisconnectPacket(), ct);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
             }
         }
 
-        await AbortAsync();
+        await DropLinkAsync();
+        await _reconnectLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // The reconnect loop may have opened a connection just before it saw the cancellation.
+        await DropLinkAsync();
+        FailPending("the client disconnected");
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await DisconnectAsync();
-        _closing.Dispose();
-        _encoder.Dispose();
-        _writeLock.Dispose();
-        _inflight.Dispose();
+        _lifetime.Dispose();
     }
+
+    /// <summary>Drops the connection without DISCONNECT, as a network failure would (the broker then publishes the will).</summary>
+    internal async Task AbortAsync() => await DropLinkAsync();
 
     private static MqttConnectReasonCode FromReturnCode(byte code) => code switch
     {
@@ -239,13 +228,74 @@ public sealed class MqttClient : IAsyncDisposable
         _ => (MqttConnectReasonCode)code,
     };
 
+    private static SubscribePacket ToSubscribePacket(MqttSubscription subscription)
+    {
+        var subscribe = new SubscribePacket
+        {
+            Properties = subscription.SubscriptionIdentifier is { } id ? new MqttProperties { SubscriptionIdentifiers = [id] } : null,
+        };
+        subscribe.Filters.Add(new MqttTopicFilter(
+            subscription.TopicFilter,
+            subscription.Qos,
+            subscription.NoLocal,
+            subscription.RetainAsPublished,
+            (byte)subscription.RetainHandling));
+        return subscribe;
+    }
+
+    private async Task<bool> ConnectCoreAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            ct.ThrowIfCancellationRequested();
+            throw new MqttConnectException($"Cannot connect to the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}", e);
+        }
+
+        var link = new ClientLink(socket, _options, Interlocked.Increment(ref _generation));
+        link.ReadLoop = ReadLoopAsync(link);
+        link.DispatchLoop = DispatchLoopAsync(link);
+        ConnAckPacket connAck;
+        try
+        {
+            await SendOnAsync(link, BuildConnect(), timeout.Token);
+            connAck = await link.ConnAck.Task.WaitAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            await link.DisposeAsync();
+            ct.ThrowIfCancellationRequested();
+            throw new MqttConnectException($"The MQTT broker at {_options.Host}:{_options.Port} did not accept the connection: {e.Message}", e);
+        }
+
+        if (connAck.ReasonCode != 0)
+        {
+            await link.DisposeAsync();
+            throw new MqttConnectException(FromReturnCode(connAck.ReasonCode), connAck.Properties?.ReasonString);
+        }
+
+        ApplyConnAck(link, connAck);
+        link.Established = true;
+        _link = link;
+        _connected = true;
+        _logger.Connected(ClientId, _options.Host, _options.Port, connAck.SessionPresent);
+        return connAck.SessionPresent;
+    }
+
     private ConnectPacket BuildConnect()
     {
         var v5 = _options.ProtocolVersion == MqttProtocolVersion.V500;
         var connect = new ConnectPacket
         {
             ProtocolVersion = _options.ProtocolVersion,
-            ClientId = _options.ClientId,
+            ClientId = _options.ClientId.Length > 0 || ClientId.Length == 0 ? _options.ClientId : ClientId,
             CleanSession = _options.CleanSession,
             KeepAliveSeconds = (ushort)Math.Clamp(_options.KeepAlive.TotalSeconds, 0, ushort.MaxValue),
             Username = _options.Username,
@@ -278,7 +328,7 @@ public sealed class MqttClient : IAsyncDisposable
         return connect;
     }
 
-    private void ApplyConnAck(ConnAckPacket connAck)
+    private void ApplyConnAck(ClientLink link, ConnAckPacket connAck)
     {
         var p = connAck.Properties;
         if (p?.AssignedClientIdentifier is { } assigned)
@@ -289,62 +339,145 @@ public sealed class MqttClient : IAsyncDisposable
         if (p?.ReceiveMaximum is { } receiveMaximum && receiveMaximum < _options.MaxInflight)
         {
             // 5.0 §3.3.4: never more unacknowledged QoS 1/2 publishes than the broker's Receive Maximum.
-            _inflight.Dispose();
+            // Calls already waiting keep the old window; it is not disposed under them.
             _inflight = new SemaphoreSlim(receiveMaximum);
         }
 
         if (p?.MaximumPacketSize is { } maxPacketSize)
         {
-            _maxOutgoingPacketSize = maxPacketSize;
+            link.MaxOutgoingPacketSize = maxPacketSize;
         }
 
-        _keepAlive = p?.ServerKeepAlive is { } serverKeepAlive ? TimeSpan.FromSeconds(serverKeepAlive) : _options.KeepAlive;
-        if (_keepAlive > TimeSpan.Zero)
+        link.KeepAlive = p?.ServerKeepAlive is { } serverKeepAlive ? TimeSpan.FromSeconds(serverKeepAlive) : _options.KeepAlive;
+        if (link.KeepAlive > TimeSpan.Zero)
         {
-            _keepAliveTimer = _time.CreateTimer(_ => OnKeepAliveTick(), null, _keepAlive / 4, _keepAlive / 4);
+            link.KeepAliveTimer = _time.CreateTimer(_ => OnKeepAliveTick(link), null, link.KeepAlive / 4, link.KeepAlive / 4);
         }
     }
 
-    private (ushort Id, Task<MqttPacket> Reply) Register()
+    /// <summary>
+    /// Sends a packet that expects an answer and waits for it. With automatic reconnect a lost connection
+    /// does not fail the request: it is written again on the next connection.
+    /// </summary>
+    private async Task<MqttPacket> RequestAsync(MqttPacket packet, Action<ushort> setPacketId, CancellationToken ct)
     {
-        var reply = new TaskCompletionSource<MqttPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (id, entry) = Register(packet);
+        setPacketId(id);
+        try
+        {
+            while (true)
+            {
+                var link = await ReadyLinkAsync(ct);
+                if (entry.SentOn >= link.Generation)
+                {
+                    break;
+                }
+
+                try
+                {
+                    entry.SentOn = link.Generation;
+                    await SendOnAsync(link, entry.Packet, ct);
+                    break;
+                }
+                catch (IOException) when (_options.AutoReconnect && !_stopped)
+                {
+                }
+            }
+
+            return await entry.Reply.Task.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            _pending.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    private (ushort Id, PendingRequest Entry) Register(MqttPacket packet)
+    {
+        var entry = new PendingRequest(packet, Interlocked.Increment(ref _sequence));
         while (true)
         {
             var id = (ushort)((uint)Interlocked.Increment(ref _lastPacketId) % 65535 + 1);
-            if (_pending.TryAdd(id, reply))
+            if (_pending.TryAdd(id, entry))
             {
-                return (id, reply.Task);
+                return (id, entry);
             }
         }
     }
 
-    private async Task SendAsync(MqttPacket packet, CancellationToken ct)
+    /// <summary>The live connection; with automatic reconnect, waits for one.</summary>
+    private async Task<ClientLink> ReadyLinkAsync(CancellationToken ct)
     {
-        var transport = _transport ?? throw new InvalidOperationException("The client is not connected.");
-        await _writeLock.WaitAsync(ct);
+        while (true)
+        {
+            if (_connected && _link is { } link)
+            {
+                return link;
+            }
+
+            if (_stopped || !_options.AutoReconnect)
+            {
+                throw new InvalidOperationException("The client is not connected.");
+            }
+
+            Task ready;
+            lock (_gate)
+            {
+                ready = _ready.Task;
+            }
+
+            await ready.WaitAsync(ct);
+        }
+    }
+
+    private async Task SendOnAsync(ClientLink link, MqttPacket packet, CancellationToken ct)
+    {
         try
         {
-            if (_encoder.Encode(packet, transport.Output, _maxOutgoingPacketSize) == 0)
+            await link.WriteLock.WaitAsync(ct);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new IOException("The connection to the broker is closed.", e);
+        }
+
+        try
+        {
+            var output = link.Transport.Output;
+            if (link.Encoder.Encode(packet, output, link.MaxOutgoingPacketSize) == 0)
             {
                 throw new MqttRefusedException("The packet is larger than the broker accepts", MqttReasonCode.PacketTooLarge);
             }
 
-            _lastSent = _time.GetTimestamp();
-            var result = await transport.Output.FlushAsync(ct);
+            link.LastSent = _time.GetTimestamp();
+            var result = await output.FlushAsync(ct);
             if (result.IsCompleted)
             {
                 throw new IOException("The connection to the broker is closed.");
             }
         }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or SocketException)
+        {
+            throw new IOException("The connection to the broker is closed.", e);
+        }
         finally
         {
-            _writeLock.Release();
+            try
+            {
+                link.WriteLock.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 
-    private async Task ReadLoopAsync(PipeReader input, CancellationToken ct)
+    private async Task ReadLoopAsync(ClientLink link)
     {
         var reason = "the broker closed the connection";
+        var input = link.Transport.Input;
+        var ct = link.Closing.Token;
         try
         {
             while (true)
@@ -353,9 +486,9 @@ public sealed class MqttClient : IAsyncDisposable
                 var buffer = result.Buffer;
                 try
                 {
-                    while (_decoder.TryDecode(ref buffer, out var packet))
+                    while (link.Decoder.TryDecode(ref buffer, out var packet))
                     {
-                        await HandleAsync(packet!, ct);
+                        await HandleAsync(link, packet!, ct);
                     }
 
                     if (result.IsCompleted || result.IsCanceled)
@@ -379,19 +512,20 @@ public sealed class MqttClient : IAsyncDisposable
         }
         finally
         {
-            OnConnectionEnded(reason);
+            link.Inbound.Writer.TryComplete();
+            OnLinkEnded(link, reason);
         }
     }
 
-    private async ValueTask HandleAsync(MqttPacket packet, CancellationToken ct)
+    private async ValueTask HandleAsync(ClientLink link, MqttPacket packet, CancellationToken ct)
     {
         switch (packet)
         {
             case ConnAckPacket connAck:
-                _connAck?.TrySetResult(connAck);
+                link.ConnAck.TrySetResult(connAck);
                 break;
             case PublishPacket publish:
-                await _inbound!.Writer.WriteAsync(publish, ct);
+                await link.Inbound.Writer.WriteAsync(publish, ct);
                 break;
             case AckPacket { Type: MqttPacketType.PubRec } pubRec:
                 if ((byte)pubRec.ReasonCode >= 0x80)
@@ -400,13 +534,20 @@ public sealed class MqttClient : IAsyncDisposable
                 }
                 else
                 {
-                    await SendAsync(new AckPacket(MqttPacketType.PubRel, pubRec.PacketId), ct);
+                    // From now on a reconnect resends PUBREL, not the PUBLISH (§4.4).
+                    var pubRel = new AckPacket(MqttPacketType.PubRel, pubRec.PacketId);
+                    if (_pending.TryGetValue(pubRec.PacketId, out var entry))
+                    {
+                        entry.Packet = pubRel;
+                    }
+
+                    await SendOnAsync(link, pubRel, ct);
                 }
 
                 break;
             case AckPacket { Type: MqttPacketType.PubRel } pubRel:
                 _incomingQos2.TryRemove(pubRel.PacketId, out _);
-                await SendAsync(new AckPacket(MqttPacketType.PubComp, pubRel.PacketId), ct);
+                await SendOnAsync(link, new AckPacket(MqttPacketType.PubComp, pubRel.PacketId), ct);
                 break;
             case AckPacket ack:
                 Complete(ack.PacketId, ack);
@@ -418,7 +559,7 @@ public sealed class MqttClient : IAsyncDisposable
                 Complete(unsubAck.PacketId, unsubAck);
                 break;
             case PingRespPacket:
-                Interlocked.Exchange(ref _pingSentAt, 0);
+                Interlocked.Exchange(ref link.PingSentAt, 0);
                 break;
             case DisconnectPacket disconnect:
                 _logger.DisconnectedByBroker(ClientId, disconnect.ReasonCode);
@@ -432,14 +573,14 @@ public sealed class MqttClient : IAsyncDisposable
     {
         if (_pending.TryRemove(packetId, out var waiter))
         {
-            waiter.TrySetResult(reply);
+            waiter.Reply.TrySetResult(reply);
         }
     }
 
-    private async Task DispatchLoopAsync(ChannelReader<PublishPacket> reader)
+    private async Task DispatchLoopAsync(ClientLink link)
     {
         // Handlers run here, not on the read loop, so a handler that publishes (and awaits PUBACK) cannot deadlock.
-        await foreach (var publish in reader.ReadAllAsync())
+        await foreach (var publish in link.Inbound.Reader.ReadAllAsync())
         {
             var firstTime = publish.Qos != MqttQualityOfService.ExactlyOnce || _incomingQos2.TryAdd(publish.PacketId, 0);
             if (firstTime && MessageReceivedAsync is { } handler)
@@ -459,100 +600,202 @@ public sealed class MqttClient : IAsyncDisposable
                 switch (publish.Qos)
                 {
                     case MqttQualityOfService.AtLeastOnce:
-                        await SendAsync(new AckPacket(MqttPacketType.PubAck, publish.PacketId), CancellationToken.None);
+                        await SendOnAsync(link, new AckPacket(MqttPacketType.PubAck, publish.PacketId), CancellationToken.None);
                         break;
                     case MqttQualityOfService.ExactlyOnce:
-                        await SendAsync(new AckPacket(MqttPacketType.PubRec, publish.PacketId), CancellationToken.None);
+                        await SendOnAsync(link, new AckPacket(MqttPacketType.PubRec, publish.PacketId), CancellationToken.None);
                         break;
                 }
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            catch (IOException)
             {
+                // The connection is gone; the broker resends the message on the next one.
                 return;
             }
         }
     }
 
-    private void OnKeepAliveTick()
+    private void OnKeepAliveTick(ClientLink link)
     {
-        if (!_connected)
+        if (!link.Established || link.Closing.IsCancellationRequested)
         {
             return;
         }
 
-        var pingSentAt = Interlocked.Read(ref _pingSentAt);
-        if (pingSentAt != 0 && _time.GetElapsedTime(pingSentAt) >= _keepAlive)
+        var pingSentAt = Interlocked.Read(ref link.PingSentAt);
+        if (pingSentAt != 0 && _time.GetElapsedTime(pingSentAt) >= link.KeepAlive)
         {
-            _logger.PingTimeout(ClientId, _keepAlive);
-            _closing.Cancel();
+            _logger.PingTimeout(ClientId, link.KeepAlive);
+            link.Closing.Cancel();
             return;
         }
 
-        if (pingSentAt == 0 && _time.GetElapsedTime(_lastSent) >= _keepAlive * 0.75)
+        if (pingSentAt == 0 && _time.GetElapsedTime(link.LastSent) >= link.KeepAlive * 0.75)
         {
-            Interlocked.Exchange(ref _pingSentAt, _time.GetTimestamp());
-            _ = SendPingAsync();
+            Interlocked.Exchange(ref link.PingSentAt, _time.GetTimestamp());
+            _ = SendPingAsync(link);
         }
     }
 
-    private async Task SendPingAsync()
+    private async Task SendPingAsync(ClientLink link)
     {
         try
         {
-            await SendAsync(PingReqPacket.Instance, _closing.Token);
+            await SendOnAsync(link, PingReqPacket.Instance, CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (IOException)
         {
         }
     }
 
-    private void OnConnectionEnded(string reason)
+    private void OnLinkEnded(ClientLink link, string reason)
     {
-        var wasConnected = _connected;
-        _connected = false;
-        _keepAliveTimer?.Dispose();
-        _inbound?.Writer.TryComplete();
-        _connAck?.TrySetException(new IOException($"The connection ended before CONNACK: {reason}"));
+        link.ConnAck.TrySetException(new IOException($"The connection ended before CONNACK: {reason}"));
+        if (!link.Established)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_link != link)
+            {
+                return;
+            }
+
+            _connected = false;
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        link.KeepAliveTimer?.Dispose();
+        if (_stopped)
+        {
+            return;
+        }
+
+        _logger.ConnectionLost(ClientId, reason);
+        if (_options.AutoReconnect)
+        {
+            if (Interlocked.Exchange(ref _reconnecting, 1) == 0)
+            {
+                _reconnectLoop = ReconnectLoopAsync();
+            }
+        }
+        else
+        {
+            _stopped = true;
+            FailPending(reason);
+        }
+    }
+
+    private async Task ReconnectLoopAsync()
+    {
+        var delay = _options.ReconnectDelay;
+        var lifetime = _lifetime.Token;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(delay, _time, lifetime);
+                if (_link is { } old)
+                {
+                    await old.DisposeAsync();
+                }
+
+                var sessionPresent = await ConnectCoreAsync(lifetime);
+                await RestoreAsync(sessionPresent, lifetime);
+                lock (_gate)
+                {
+                    _ready.TrySetResult();
+                }
+
+                _logger.Reconnected(ClientId, sessionPresent);
+            }
+            catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+            {
+                Volatile.Write(ref _reconnecting, 0);
+                return;
+            }
+            catch (Exception e) when (e is MqttConnectException or IOException or MqttRefusedException or InvalidOperationException)
+            {
+                _logger.ReconnectFailed(ClientId, delay, e.Message);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                continue;
+            }
+
+            Volatile.Write(ref _reconnecting, 0);
+
+            // The new connection may already have dropped while the flag was up; then go again.
+            if (_connected || _stopped || Interlocked.Exchange(ref _reconnecting, 1) != 0)
+            {
+                return;
+            }
+
+            delay = _options.ReconnectDelay;
+        }
+    }
+
+    /// <summary>After a reconnect: subscriptions back (unless the session survived), then every unanswered request again, in order.</summary>
+    private async Task RestoreAsync(bool sessionPresent, CancellationToken ct)
+    {
+        var link = _link!;
+        if (!sessionPresent)
+        {
+            MqttSubscription[] subscriptions;
+            lock (_gate)
+            {
+                subscriptions = [.. _subscriptions.Values];
+            }
+
+            foreach (var subscription in subscriptions)
+            {
+                var subscribe = ToSubscribePacket(subscription);
+                var (id, entry) = Register(subscribe);
+                subscribe.PacketId = id;
+                entry.SentOn = link.Generation;
+                await SendOnAsync(link, subscribe, ct);
+            }
+        }
+
+        foreach (var (_, entry) in _pending.OrderBy(p => p.Value.Sequence))
+        {
+            if (entry.SentOn >= link.Generation)
+            {
+                continue;
+            }
+
+            if (entry.Packet is PublishPacket publish)
+            {
+                publish.Dup = true;
+            }
+
+            entry.SentOn = link.Generation;
+            await SendOnAsync(link, entry.Packet, ct);
+        }
+    }
+
+    private void FailPending(string reason)
+    {
         foreach (var id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out var waiter))
             {
-                waiter.TrySetException(new IOException($"The connection to the MQTT broker was lost: {reason}"));
+                waiter.Reply.TrySetException(new IOException($"The connection to the MQTT broker was lost: {reason}"));
             }
-        }
-
-        if (wasConnected)
-        {
-            _logger.ConnectionLost(ClientId, reason);
         }
     }
 
-    /// <summary>Drops the connection without DISCONNECT, as a network failure would (the broker then publishes the will).</summary>
-    internal async Task AbortAsync()
+    private async Task DropLinkAsync()
     {
-        _connected = false;
-        if (!_closing.IsCancellationRequested)
+        var link = _link;
+        if (link is null)
         {
-            await _closing.CancelAsync();
+            return;
         }
 
-        _socket?.Shutdown(SocketShutdown.Both);
-        await _readLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _dispatchLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_transport is { } transport)
-        {
-            await transport.Input.CompleteAsync();
-            await transport.Output.CompleteAsync();
-        }
-
-        if (_stream is not null)
-        {
-            await _stream.DisposeAsync();
-        }
-
-        _socket?.Dispose();
-        _socket = null;
-        _stream = null;
-        _transport = null;
+        await link.DisposeAsync();
     }
 }

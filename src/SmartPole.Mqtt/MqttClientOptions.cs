@@ -42,6 +42,18 @@ public sealed class MqttClientOptions
     /// <summary>How long ConnectAsync waits for the TCP connection and CONNACK. Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Reconnect by itself when the connection drops (not after <see cref="MqttClient.DisconnectAsync"/>): subscriptions
+    /// are restored and unacknowledged QoS 1/2 publishes resent; calls made meanwhile wait for the new connection. Default false.
+    /// </summary>
+    public bool AutoReconnect { get; set; }
+
+    /// <summary>First wait before reconnecting; it doubles after each failed attempt. Default 100 ms.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between reconnect attempts. Default 30 seconds.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest packet accepted from the broker (5.0 Maximum Packet Size). Default 16 MiB.</summary>
     public int MaxPacketSize { get; set; } = 16 * 1024 * 1024;
 

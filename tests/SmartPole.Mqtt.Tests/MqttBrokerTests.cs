@@ -484,6 +484,59 @@ public sealed class MqttBrokerTests(ITestOutputHelper output)
         await fixture.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_311_persistent_session_ends_after_the_broker_maximum()
+    {
+        var clock = new ManualTimeProvider();
+        await using var fixture = await BrokerFixture.StartAsync(o => o.MaxSessionExpiry = TimeSpan.FromHours(1), clock, output);
+        await using (var first = await RawPeer.ConnectAsync(fixture.Port, "keeper", configure: c => c.CleanSession = false))
+        {
+            await first.SendAsync(new DisconnectPacket());
+            Assert.Null(await first.ReceiveAsync());
+        }
+
+        await WaitUntilAsync(() => fixture.Broker.ConnectedClients == 0);
+        var resumed = await ConnectAndReadSessionPresentAsync(fixture.Port);
+        clock.Advance(TimeSpan.FromHours(1.01));
+        var afterExpiry = await ConnectAndReadSessionPresentAsync(fixture.Port);
+
+        Assert.True(resumed);
+        Assert.False(afterExpiry);
+    }
+
+    [Fact]
+    public async Task V5_session_expiry_above_the_maximum_is_capped_and_the_client_told()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(o => o.MaxSessionExpiry = TimeSpan.FromMinutes(10), output: output);
+        await using var peer = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
+
+        await peer.SendAsync(new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "long", Properties = new MqttProperties { SessionExpiryInterval = uint.MaxValue } });
+
+        var connAck = Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync());
+        Assert.Equal(600u, connAck.Properties!.SessionExpiryInterval);
+    }
+
+    [Fact]
+    public async Task Enhanced_authentication_is_refused_with_bad_authentication_method()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        await using var peer = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
+
+        await peer.SendAsync(new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "scram", Properties = new MqttProperties { AuthenticationMethod = "SCRAM-SHA-1" } });
+
+        Assert.Equal((byte)MqttConnectReasonCode.BadAuthenticationMethod, Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync()).ReasonCode);
+    }
+
+    private static async Task<bool> ConnectAndReadSessionPresentAsync(int port)
+    {
+        await using var peer = await RawPeer.OpenAsync(port);
+        await peer.SendAsync(new ConnectPacket { ClientId = "keeper", CleanSession = false });
+        var connAck = Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync());
+        await peer.SendAsync(new DisconnectPacket());
+        Assert.Null(await peer.ReceiveAsync());
+        return connAck.SessionPresent;
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition) =>
         await WaitFor.ConditionAsync(() => Task.FromResult(condition()), Inbox.Timeout, () => "broker state did not settle");
 }

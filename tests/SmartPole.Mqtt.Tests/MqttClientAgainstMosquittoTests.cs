@@ -182,6 +182,53 @@ public sealed class MqttClientAgainstMosquittoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_reconnects_after_mosquitto_restarts_and_loses_no_qos1_message()
+    {
+        // Save on every change, so the subscriber's session survives the kill. "user root": run as root, Mosquitto
+        // would otherwise drop to the mosquitto user, which cannot write the test's temporary folder (no effect otherwise).
+        await using var mosquitto = await MosquittoBroker.StartAsync("autosave_on_changes true", "user root");
+        void Durable(MqttClientOptions o)
+        {
+            o.Port = mosquitto.Port;
+            o.CleanSession = false;
+            o.AutoReconnect = true;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(50);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        }
+
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        var subscriber = await ConnectAsync("durable-sub", Durable);
+        subscriber.MessageReceivedAsync = m =>
+        {
+            received.TryAdd(Inbox.Text(m), 0);
+            return ValueTask.CompletedTask;
+        };
+        await subscriber.SubscribeAsync("stream/#", MqttQualityOfService.AtLeastOnce);
+        var publisher = await ConnectAsync("durable-pub", o => { Durable(o); o.MaxInflight = 10; });
+        for (var i = 0; i < 50; i++)
+        {
+            await publisher.PublishAsync(new MqttApplicationMessage("stream/a", Encoding.UTF8.GetBytes($"before-{i}"), MqttQualityOfService.AtLeastOnce));
+        }
+
+        await WaitFor.ConditionAsync(() => Task.FromResult(received.Count == 50), Inbox.Timeout, () => $"{received.Count} of 50 before the restart");
+
+        // SIGKILL, one second down, then the same port and persistence again; publishing goes on meanwhile.
+        var restart = mosquitto.RestartAsync(TimeSpan.FromSeconds(1));
+        await WaitFor.ConditionAsync(() => Task.FromResult(!publisher.IsConnected), Inbox.Timeout, () => "the publisher did not notice the broker going away");
+        var during = Enumerable.Range(0, 100)
+            .Select(i => publisher.PublishAsync(new MqttApplicationMessage("stream/b", Encoding.UTF8.GetBytes($"after-{i}"), MqttQualityOfService.AtLeastOnce)))
+            .ToArray();
+        await restart;
+        await Task.WhenAll(during).WaitAsync(TimeSpan.FromSeconds(20));
+
+        await WaitFor.ConditionAsync(() => Task.FromResult(received.Count == 150), TimeSpan.FromSeconds(20), () =>
+            $"{received.Count} of 150 received; missing: {string.Join(", ", Enumerable.Range(0, 100).Select(i => $"after-{i}").Where(t => !received.ContainsKey(t)))}\n{mosquitto.Output}");
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(received.ContainsKey($"after-{i}"), $"after-{i} lost"));
+        Assert.True(publisher.IsConnected);
+        Assert.True(subscriber.IsConnected);
+    }
+
+    [Fact]
     public void Options_read_a_broker_uri()
     {
         var options = MqttClientOptions.FromUri(new Uri("mqtt://gw:s3cret@broker.example:2883"));

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using SmartPole.Testing;
 
 namespace SmartPole.Mqtt.Tests;
 
@@ -98,6 +99,88 @@ public sealed class MqttClientAgainstOurBrokerTests
 
         Assert.Equal(500, seen.Count);
         Assert.Equal(Enumerable.Range(0, 500).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task After_a_dropped_connection_the_client_reconnects_resubscribes_and_resends()
+    {
+        await using var fixture = await BrokerFixture.StartAsync();
+        var ingested = new System.Collections.Concurrent.ConcurrentBag<string>();
+        fixture.Broker.MessageReceivedAsync = (m, _) =>
+        {
+            ingested.Add(Encoding.UTF8.GetString(m.Message.Payload.Span));
+            return ValueTask.CompletedTask;
+        };
+        var subscriber = await fixture.ConnectAsync("sub", o => { o.AutoReconnect = true; o.ReconnectDelay = TimeSpan.FromMilliseconds(20); });
+        var inbox = Inbox.For(subscriber);
+        await subscriber.SubscribeAsync("cmd/#", MqttQualityOfService.AtLeastOnce);
+        var publisher = await fixture.ConnectAsync("pub", o => { o.AutoReconnect = true; o.ReconnectDelay = TimeSpan.FromMilliseconds(20); });
+
+        await subscriber.AbortAsync();
+        await publisher.AbortAsync();
+        var whileDown = publisher.PublishAsync(new MqttApplicationMessage("cmd/1", Bytes("sent-while-down"), MqttQualityOfService.AtLeastOnce));
+        await whileDown.WaitAsync(Inbox.Timeout);
+        await WaitFor.ConditionAsync(() => Task.FromResult(subscriber.IsConnected), Inbox.Timeout, () => "subscriber did not reconnect");
+        await publisher.PublishAsync(new MqttApplicationMessage("cmd/2", Bytes("after"), MqttQualityOfService.AtLeastOnce));
+
+        var texts = new[] { Inbox.Text(await inbox.NextAsync()) }.ToList();
+        if (texts[0] != "after")
+        {
+            texts.Add(Inbox.Text(await inbox.NextAsync()));
+        }
+
+        Assert.Contains("after", texts);
+        Assert.Contains("sent-while-down", ingested);
+    }
+
+    [Fact]
+    public async Task Without_auto_reconnect_a_publish_after_a_drop_fails_fast()
+    {
+        await using var fixture = await BrokerFixture.StartAsync();
+        var client = await fixture.ConnectAsync("fragile");
+
+        await client.AbortAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.PublishAsync(new MqttApplicationMessage("a", Bytes("x"), MqttQualityOfService.AtLeastOnce)));
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task No_local_subscription_does_not_echo_own_messages()
+    {
+        await using var fixture = await BrokerFixture.StartAsync();
+        var client = await fixture.ConnectAsync("echo", o => o.ProtocolVersion = MqttProtocolVersion.V500);
+        var inbox = Inbox.For(client);
+        await client.SubscribeAsync(new MqttSubscription("chat/#") { NoLocal = true });
+        await client.SubscribeAsync(new MqttSubscription("marker"));
+        var other = await fixture.ConnectAsync("other");
+
+        await client.PublishAsync(new MqttApplicationMessage("chat/1", Bytes("mine"), MqttQualityOfService.AtLeastOnce));
+        await other.PublishAsync(new MqttApplicationMessage("chat/1", Bytes("theirs"), MqttQualityOfService.AtLeastOnce));
+
+        Assert.Equal("theirs", Inbox.Text(await inbox.NextAsync()));
+    }
+
+    [Fact]
+    public async Task Retain_handling_and_retain_as_published_are_honoured()
+    {
+        await using var fixture = await BrokerFixture.StartAsync();
+        await fixture.Broker.PublishAsync(new MqttApplicationMessage("cfg/a", Bytes("retained"), MqttQualityOfService.AtLeastOnce, Retain: true));
+        var client = await fixture.ConnectAsync("opts", o => o.ProtocolVersion = MqttProtocolVersion.V500);
+        var inbox = Inbox.For(client);
+
+        await client.SubscribeAsync(new MqttSubscription("cfg/#") { RetainHandling = MqttRetainHandling.DoNotSend, RetainAsPublished = true, SubscriptionIdentifier = 77 });
+        await fixture.Broker.PublishAsync(new MqttApplicationMessage("cfg/b", Bytes("live"), MqttQualityOfService.AtLeastOnce, Retain: true));
+        var first = await inbox.NextAsync();
+        await client.SubscribeAsync(new MqttSubscription("cfg/#") { RetainHandling = MqttRetainHandling.SendAtSubscribeIfNew });
+        await fixture.Broker.PublishAsync(new MqttApplicationMessage("cfg/c", Bytes("marker")));
+        var second = await inbox.NextAsync();
+
+        Assert.Equal("live", Inbox.Text(first));
+        Assert.True(first.Retain);
+        Assert.Equal([77u], first.SubscriptionIdentifiers);
+        Assert.Equal("marker", Inbox.Text(second));
+        Assert.False(second.Retain);
     }
 
     [Fact]

@@ -226,7 +226,7 @@ internal sealed class BrokerConnection : IDisposable
                         throw new MqttProtocolException("Session expiry set on DISCONNECT after CONNECT said 0", MqttReasonCode.ProtocolError, expiry); // [MQTT-3.14.2-2]
                     }
 
-                    session.ExpiryInterval = expiry;
+                    session.ExpiryInterval = _broker.GrantSessionExpiry(expiry);
                 }
 
                 return false;
@@ -277,6 +277,13 @@ internal sealed class BrokerConnection : IDisposable
             return false;
         }
 
+        if (properties?.AuthenticationMethod is not null)
+        {
+            // Enhanced authentication (AUTH exchanges, §4.12) is not offered.
+            Refuse(MqttConnectReasonCode.BadAuthenticationMethod);
+            return false;
+        }
+
         if (connect.WillTopic is not null
             && !await _broker.MayPublishAsync(new MqttInboundMessage { ClientId = ClientId, Username = connect.Username, Message = MqttBroker.ToWillMessage(connect) }))
         {
@@ -307,7 +314,9 @@ internal sealed class BrokerConnection : IDisposable
         _keepAliveLimit = keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(keepAlive * 1.5);
         _topicAliases = new string?[options.TopicAliasMaximum + 1];
 
-        var session = _broker.AttachSession(this, ClientId, connect, out var sessionPresent);
+        var requestedExpiry = v5 ? properties?.SessionExpiryInterval ?? 0 : connect.CleanSession ? 0 : uint.MaxValue;
+        var grantedExpiry = _broker.GrantSessionExpiry(requestedExpiry);
+        var session = _broker.AttachSession(this, ClientId, connect, grantedExpiry, out var sessionPresent);
         _session = session;
         var connAck = new ConnAckPacket { SessionPresent = sessionPresent, ReasonCode = 0 };
         if (v5)
@@ -318,6 +327,7 @@ internal sealed class BrokerConnection : IDisposable
                 TopicAliasMaximum = (ushort)Math.Clamp(options.TopicAliasMaximum, 0, ushort.MaxValue),
                 MaximumPacketSize = (uint)options.MaxPacketSize,
                 AssignedClientIdentifier = assignedId,
+                SessionExpiryInterval = grantedExpiry != requestedExpiry ? grantedExpiry : null,
                 ServerKeepAlive = serverKeepAlive,
                 WildcardSubscriptionAvailable = 1,
                 SubscriptionIdentifierAvailable = 1,

@@ -17,6 +17,12 @@ internal static partial class ClientLog
     [LoggerMessage(104, LogLevel.Information, "MQTT client {ClientId}: the broker sent no PINGRESP within {KeepAlive}; closing")]
     public static partial void PingTimeout(this Microsoft.Extensions.Logging.ILogger logger, string clientId, TimeSpan keepAlive);
 
+    [LoggerMessage(106, LogLevel.Information, "MQTT client {ClientId} reconnected (session present {SessionPresent})")]
+    public static partial void Reconnected(this Microsoft.Extensions.Logging.ILogger logger, string clientId, bool sessionPresent);
+
+    [LoggerMessage(107, LogLevel.Debug, "MQTT client {ClientId} could not reconnect, next try in {Delay}: {Detail}")]
+    public static partial void ReconnectFailed(this Microsoft.Extensions.Logging.ILogger logger, string clientId, TimeSpan delay, string detail);
+
     [LoggerMessage(105, LogLevel.Information, "MQTT client {ClientId} was disconnected by the broker: {Reason}")]
     public static partial void DisconnectedByBroker(this Microsoft.Extensions.Logging.ILogger logger, string clientId, MqttReasonCode reason);
 }

@@ -241,19 +241,7 @@ internal sealed class MqttPacketDecoder(MqttProtocolVersion version = MqttProtoc
     {
         RequireFlags(type, flags, requiredFlags);
         var packetId = ReadPacketId(ref reader);
-        var reasonCode = MqttReasonCode.Success;
-        MqttProperties? properties = null;
-
-        // 5.0 §3.4.2.1: reason code and properties may be omitted when the remaining length is 2.
-        if (V5 && !reader.End)
-        {
-            reasonCode = (MqttReasonCode)reader.ReadByte();
-            if (!reader.End)
-            {
-                properties = ReadProperties(ref reader, (int)type);
-            }
-        }
-
+        var (reasonCode, properties) = ReadOptionalReason(ref reader, type);
         return new AckPacket(type, packetId, reasonCode) { Properties = properties };
     }
 
@@ -343,33 +331,30 @@ internal sealed class MqttPacketDecoder(MqttProtocolVersion version = MqttProtoc
     private DisconnectPacket DecodeDisconnect(ref MqttBufferReader reader, int flags)
     {
         RequireFlags(MqttPacketType.Disconnect, flags, 0);
-        var packet = new DisconnectPacket();
-        if (V5 && !reader.End)
-        {
-            packet.ReasonCode = (MqttReasonCode)reader.ReadByte();
-            if (!reader.End)
-            {
-                packet.Properties = ReadProperties(ref reader, (int)MqttPacketType.Disconnect);
-            }
-        }
-
-        return packet;
+        var (reasonCode, properties) = ReadOptionalReason(ref reader, MqttPacketType.Disconnect);
+        return new DisconnectPacket { ReasonCode = reasonCode, Properties = properties };
     }
 
     private AuthPacket DecodeAuth(ref MqttBufferReader reader, int flags)
     {
         RequireFlags(MqttPacketType.Auth, flags, 0);
-        var packet = new AuthPacket();
-        if (!reader.End)
+        var (reasonCode, properties) = ReadOptionalReason(ref reader, MqttPacketType.Auth);
+        return new AuthPacket { ReasonCode = reasonCode, Properties = properties };
+    }
+
+    /// <summary>
+    /// 5.0 §3.4.2.1, §3.14.2.1, §3.15.2.1: a trailing reason code and properties that may be left out
+    /// (then Success and none). 3.1.1 packets end before them.
+    /// </summary>
+    private (MqttReasonCode ReasonCode, MqttProperties? Properties) ReadOptionalReason(ref MqttBufferReader reader, MqttPacketType type)
+    {
+        if (!V5 || reader.End)
         {
-            packet.ReasonCode = (MqttReasonCode)reader.ReadByte();
-            if (!reader.End)
-            {
-                packet.Properties = ReadProperties(ref reader, (int)MqttPacketType.Auth);
-            }
+            return (MqttReasonCode.Success, null);
         }
 
-        return packet;
+        var reasonCode = (MqttReasonCode)reader.ReadByte();
+        return (reasonCode, reader.End ? null : ReadProperties(ref reader, (int)type));
     }
 
     private static ushort ReadPacketId(ref MqttBufferReader reader)
