@@ -281,6 +281,12 @@ public sealed class MqttClient : IAsyncDisposable
             throw new MqttConnectException(FromReturnCode(connAck.ReasonCode), connAck.Properties?.ReasonString);
         }
 
+        if (!connAck.SessionPresent)
+        {
+            // A new session: QoS 2 packet ids remembered from the old one would swallow new messages.
+            _incomingQos2.Clear();
+        }
+
         ApplyConnAck(link, connAck);
         link.Established = true;
         _link = link;

@@ -29,17 +29,18 @@ internal sealed class BrokerFixture : IAsyncDisposable
         var options = new MqttClientOptions { Port = Port, ClientId = clientId };
         configure?.Invoke(options);
         var client = new MqttClient(options);
-        _clients.Add(client);
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
         await client.ConnectAsync();
         return client;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
+        await Task.WhenAll(_clients.Select(c => c.DisposeAsync().AsTask()));
 
         await Broker.DisposeAsync();
     }

@@ -184,6 +184,48 @@ public sealed class MqttClientAgainstOurBrokerTests
     }
 
     [Fact]
+    public async Task Two_thousand_clients_in_one_process_connect_and_each_gets_its_command()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(o => o.MaxConnections = 5000);
+        const int Poles = 2000;
+        var received = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Connect in waves of 100, as a fleet coming online does: two thousand SYNs at the same instant
+        // overflow the kernel's SYN backlog and measure TCP retransmission, not the broker.
+        var clients = new List<MqttClient>();
+        foreach (var wave in Enumerable.Range(0, Poles).Chunk(100))
+        {
+            clients.AddRange(await Task.WhenAll(wave.Select(ConnectPoleAsync)));
+        }
+
+        async Task<MqttClient> ConnectPoleAsync(int i)
+        {
+            var client = await fixture.ConnectAsync($"pole-{i}");
+            client.MessageReceivedAsync = m =>
+            {
+                Assert.Equal($"sp/demo/pole-{i}/cmd/1", m.Topic);
+                if (Interlocked.Increment(ref received) == Poles)
+                {
+                    all.SetResult();
+                }
+
+                return ValueTask.CompletedTask;
+            };
+            await client.SubscribeAsync($"sp/demo/pole-{i}/cmd/#", MqttQualityOfService.AtLeastOnce);
+            return client;
+        }
+
+        for (var i = 0; i < Poles; i++)
+        {
+            await fixture.Broker.PublishAsync(new MqttApplicationMessage($"sp/demo/pole-{i}/cmd/1", Bytes("{\"action\":\"dim\"}"), MqttQualityOfService.AtLeastOnce));
+        }
+
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Poles, fixture.Broker.ConnectedClients);
+        Assert.Equal(Poles, clients.Count(c => c.IsConnected));
+    }
+
+    [Fact]
     public async Task Broker_reports_connected_clients_and_bound_port()
     {
         await using var fixture = await BrokerFixture.StartAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using SmartPole.Mqtt.Formatter;
 using SmartPole.Mqtt.Packets;
 using SmartPole.Mqtt.Topics;
+using SmartPole.Mqtt.Transport;
 
 namespace SmartPole.Mqtt.Broker;
 
@@ -561,7 +562,7 @@ internal sealed class BrokerConnection : IDisposable
         await _abort.CancelAsync();
         await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _transport.Input.CompleteAsync();
-        await _transport.Output.CompleteAsync();
+        await PipeCompletion.CompleteQuietlyAsync(_transport.Output);
     }
 
     private void CheckKeepAlive()

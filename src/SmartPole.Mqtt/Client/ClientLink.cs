@@ -77,7 +77,7 @@ internal sealed class ClientLink(Socket socket, MqttClientOptions options, int g
         if (_transport is not null)
         {
             await _transport.Input.CompleteAsync();
-            await _transport.Output.CompleteAsync();
+            await PipeCompletion.CompleteQuietlyAsync(_transport.Output);
         }
 
         await _stream.DisposeAsync();
