@@ -6,9 +6,9 @@ IScenario[] scenarios =
 [
     new BrokerScenario(),
     new WriterScenario(),
-    //ACTORS
-    //INGEST
-    //COLD
+    new ActorsScenario(),
+    new IngestScenario(),
+    new ColdStartScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();
 
