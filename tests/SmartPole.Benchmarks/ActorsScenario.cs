@@ -37,19 +37,24 @@ internal sealed class ActorsScenario : IScenario
             report.Record(Scenario, "one-way dispatch", "Channel<T> (bounded 1,024 per consumer, one consumer per core)", "messages/s", "msgs/s", channel, dispatchConditions);
             report.Record(Scenario, "one-way dispatch", "ActorHost ÷ Channel<T>", "ratio", "×", host / channel, "same run");
 
-            foreach (var count in sizes.ToArray())
+            for (var k = 0; k < sizes.Count; k++)
             {
-                var (perActor, perTwin, metrics) = await MemoryPerActorAsync(count, ct);
+                var count = sizes[k];
+                var (perActor, perTwin, metrics) = await MemoryPerActorAsync(count, measureTwinAlone: count <= 100_000, ct);
                 var label = string.Create(CultureInfo.InvariantCulture, $"{count:N0} active pole actors");
                 var conditions = string.Create(CultureInfo.InvariantCulture,
                     $"each a PoleTwin after one frame of 6 devices / {metrics} metrics; managed heap after forced full GC ÷ count (keys, host cell, actor, twin)");
                 report.Record(Scenario, label, "ActorHost + PoleTwin", "memory per actor", "bytes", perActor, conditions);
-                report.Record(Scenario, label, "PoleTwin alone (in a list)", "memory per twin", "bytes", perTwin, conditions);
-                report.Record(Scenario, label, "host's share (actor − twin)", "memory per actor", "bytes", perActor - perTwin, conditions);
+                if (!double.IsNaN(perTwin))
+                {
+                    report.Record(Scenario, label, "PoleTwin alone (in a list)", "memory per twin", "bytes", perTwin, conditions);
+                    report.Record(Scenario, label, "host's share (actor − twin)", "memory per actor", "bytes", perActor - perTwin, conditions);
+                }
+
                 if (count == 100_000 && !sizes.Contains(1_000_000))
                 {
                     // 1M only when twice the estimate fits in the memory available now.
-                    var needed = 2.0 * (perActor + perTwin) * 1_000_000;
+                    var needed = 2.0 * perActor * 1_000_000;
                     if (needed < AvailableBytes())
                     {
                         sizes.Add(1_000_000);
@@ -173,7 +178,7 @@ internal sealed class ActorsScenario : IScenario
         return sent / seconds;
     }
 
-    private static async Task<(double PerActor, double PerTwin, int Metrics)> MemoryPerActorAsync(int count, CancellationToken ct)
+    private static async Task<(double PerActor, double PerTwin, int Metrics)> MemoryPerActorAsync(int count, bool measureTwinAlone, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
         var metricCount = SixDevices.Sum(k => MetricCatalog.Metrics(k).Count);
@@ -206,6 +211,11 @@ internal sealed class ActorsScenario : IScenario
         var perActor = (after - before) / (double)count;
         await host.DisposeAsync();
         host = null;
+        if (!measureTwinAlone)
+        {
+            Collect();
+            return (perActor, double.NaN, metricCount);
+        }
 
         var baseline = Collect();
         var twins = new List<PoleTwin>(count);

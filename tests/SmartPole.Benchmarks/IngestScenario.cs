@@ -36,6 +36,8 @@ internal sealed class IngestScenario : IScenario
             Console.WriteLine($"ingest: run {run}/{settings.Runs}");
             var db = $"ingest_{run}";
             using var work = new TempDirectory("bench-ingest");
+            // The server does not create its database (influxd 1.x then answers 404 and every point is spilled): create it first.
+            await influx.CreateDatabaseAsync(db);
             await using var server = await ServerProcess.StartAsync($"--Influx:Url={influx.Url}", $"--Influx:Database={db}", "--Logging:LogLevel:Default=Warning");
             var summaryFile = Path.Combine(work.Path, "summary.json");
             var clock = Stopwatch.StartNew();
@@ -93,6 +95,11 @@ internal sealed class IngestScenario : IScenario
             if (framesSent != framesAcked || storedPoints != dataPoints || storedLines != lines)
             {
                 report.Note(Scenario, $"run {run}: frames sent {framesSent:N0}, acked {framesAcked:N0}; lines sent {lines:N0}, stored {storedLines:N0}; data points sent {dataPoints:N0}, stored {storedPoints:N0}");
+                var complaints = server.Output.Split('\n').Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).Take(3).ToArray();
+                if (complaints.Length > 0)
+                {
+                    report.Note(Scenario, $"run {run}: the server logged: {string.Join(" | ", complaints)}");
+                }
             }
 
             var bulk = await BulkLoadAsync(influx, http, $"bulk_{run}", framesAcked, run, ct);

@@ -16,7 +16,6 @@ internal sealed class WriterScenario : IScenario
 {
     private const string Scenario = "writer";
     private const int BatchLines = 5000;
-    private const int Batches = 60;
     private const int Poles = 1000;
     private const int HistoryPoles = 50;
     private static readonly TimeSpan HistoryInterval = TimeSpan.FromSeconds(10);
@@ -28,14 +27,16 @@ internal sealed class WriterScenario : IScenario
     {
         await using var influx = await InfluxServer.StartAsync();
         using var files = new TempDirectory("bench-writer");
+        // Three batches per second of run window: ~5 s per method at influxd's pace on two shared cores.
+        var batches = Math.Max(6, (int)Math.Round(settings.Seconds * 3));
         var now = DateTimeOffset.UtcNow;
-        var points = BuildPoints(Batches * BatchLines, now - TimeSpan.FromHours(2));
-        var (plain, gzip) = await WriteBatchFilesAsync(points, files.Path);
+        var points = BuildPoints(batches * BatchLines, now - TimeSpan.FromHours(2));
+        var (plain, gzip) = await WriteBatchFilesAsync(points, batches, files.Path);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var total = points.Length;
         var lineBytes = new FileInfo(plain[0]).Length / (double)BatchLines;
         var conditions = string.Create(CultureInfo.InvariantCulture,
-            $"{Batches} batches × {BatchLines:N0} lines (8 float fields, 3 tags, ms, ~{lineBytes:0} B/line); ≤ 2 requests in flight; influxd 1.6 default WAL (fsync per write)");
+            $"{batches} batches × {BatchLines:N0} lines (8 float fields, 3 tags, ms, ~{lineBytes:0} B/line); ≤ 2 requests in flight; influxd 1.6 default WAL (fsync per write)");
 
         for (var run = 1; run <= settings.Runs; run++)
         {
@@ -87,11 +88,11 @@ internal sealed class WriterScenario : IScenario
         return point.Timestamp(time, WritePrecision.Milliseconds);
     }
 
-    private static async Task<(string[] Plain, string[] Gzip)> WriteBatchFilesAsync(PointData[] points, string dir)
+    private static async Task<(string[] Plain, string[] Gzip)> WriteBatchFilesAsync(PointData[] points, int batches, string dir)
     {
-        var plain = new string[Batches];
-        var gzip = new string[Batches];
-        for (var b = 0; b < Batches; b++)
+        var plain = new string[batches];
+        var gzip = new string[batches];
+        for (var b = 0; b < batches; b++)
         {
             var text = new StringBuilder();
             for (var i = b * BatchLines; i < (b + 1) * BatchLines; i++)
