@@ -23,6 +23,7 @@ app.UseStaticFiles();
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapCityApi();
+app.MapTelemetryApi();
 app.MapPoleOperationsApi();
 app.MapDeadLetterApi();
 app.MapHub<CityHub>("/hubs/city");
