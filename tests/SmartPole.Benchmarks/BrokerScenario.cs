@@ -20,9 +20,9 @@ internal sealed class BrokerScenario : IScenario
 
     public async Task RunAsync(BenchmarkSettings settings, Report report, CancellationToken ct)
     {
-        // Sixteen saturation and eight paced cases per broker and run share the run window.
-        var window = TimeSpan.FromSeconds(Math.Max(1.5, settings.Seconds / 4));
-        var warmup = TimeSpan.FromSeconds(0.5);
+        // Eight saturation and four paced cases per broker and run: each gets a fifth of the run window.
+        var window = TimeSpan.FromSeconds(Math.Max(1.5, settings.Seconds / 5));
+        var warmup = TimeSpan.FromSeconds(0.3);
         for (var run = 1; run <= settings.Runs; run++)
         {
             Console.WriteLine($"broker: run {run}/{settings.Runs}");

@@ -27,8 +27,8 @@ internal sealed class WriterScenario : IScenario
     {
         await using var influx = await InfluxServer.StartAsync();
         using var files = new TempDirectory("bench-writer");
-        // Three batches per second of run window: ~5 s per method at influxd's pace on two shared cores.
-        var batches = Math.Max(6, (int)Math.Round(settings.Seconds * 3));
+        // Two batches per second of run window: a few seconds per method at influxd's pace on two shared cores.
+        var batches = Math.Max(6, (int)Math.Round(settings.Seconds * 2));
         var now = DateTimeOffset.UtcNow;
         var points = BuildPoints(batches * BatchLines, now - TimeSpan.FromHours(2));
         var (plain, gzip) = await WriteBatchFilesAsync(points, batches, files.Path);
