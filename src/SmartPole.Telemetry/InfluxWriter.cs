@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -30,8 +31,8 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private readonly SpillStore _spill;
     private readonly SemaphoreSlim _requests;
     private readonly HashSet<Task> _inFlight = [];
-    private readonly Lock _overflowGate = new();
-    private readonly BatchBuilder _overflow = new();
+    private readonly Lock _batchGate = new();
+    private readonly BatchBuilder _current = new();
     private readonly Queue<TimeSeriesDeadLetter> _deadLetters = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _ticker;
@@ -47,6 +48,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private long _buffered;
     private volatile bool _outage;
     private volatile bool _shuttingDown;
+    private bool _closed;
     private int _disposed;
 
     /// <summary>Creates the writer and starts its pump; spill segments left by an earlier run are replayed first.</summary>
@@ -67,7 +69,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         _nextSequence = _spill.NextSequence;
         _requests = new SemaphoreSlim(options.MaxConcurrentRequests);
         _outage = !_spill.IsEmpty;
-        _ticker = _time.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, options.FlushInterval, options.FlushInterval);
+        _ticker = _time.CreateTimer(_ => CutByAge(), null, options.FlushInterval, options.FlushInterval);
         _pump = Task.Run(PumpAsync);
         _replayer = Task.Run(ReplayAsync);
         if (!_spill.IsEmpty)
@@ -102,8 +104,9 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     }
 
     /// <summary>
-    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. Beyond
-    /// <see cref="InfluxOptions.MaxBufferedPoints"/> the point goes to a spill segment instead of memory.
+    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. The point is formatted into the
+    /// batch being gathered at once, so nothing of it but its line stays in memory. Beyond
+    /// <see cref="InfluxOptions.MaxBufferedPoints"/> a full batch goes to a spill segment instead of the send queue.
     /// A point written after disposal is dropped and counted.
     /// </summary>
     public void Write(PointData point)
@@ -115,32 +118,50 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         Interlocked.Increment(ref _queued);
-        if (Volatile.Read(ref _disposed) != 0)
+        var now = point.Time is null ? _time.GetUtcNow() : default;
+        WriteBatch? previous = null;
+        WriteBatch? full = null;
+        lock (_batchGate)
         {
-            Interlocked.Increment(ref _dropped);
-            return;
+            if (_closed)
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+
+            if (!_current.Accepts(point.Precision))
+            {
+                previous = Cut();
+            }
+
+            _current.Add(point, now);
+            Interlocked.Increment(ref _buffered);
+            if (_current.Count >= _options.BatchSize)
+            {
+                full = Cut();
+            }
         }
 
-        var now = _time.GetUtcNow();
-        if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedPoints)
-        {
-            // Still counted as buffered until its overflow batch is on disk (at most one batch of them).
-            Overflow(point, now);
-            return;
-        }
-
-        if (!_queue.Writer.TryWrite(new Item(point, now, null)))
-        {
-            Interlocked.Decrement(ref _buffered);
-            Interlocked.Increment(ref _dropped);
-        }
+        SpillOverflow(previous);
+        SpillOverflow(full);
     }
 
     /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Item(null, default, done)))
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = _closed ? null : Cut();
+            if (_closed || !_queue.Writer.TryWrite(new Item(null, done)))
+            {
+                done.TrySetResult();
+            }
+        }
+
+        SpillOverflow(overflow);
+        if (done.Task.IsCompleted)
         {
             await _pump.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -172,7 +193,15 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         // From here a transient failure spills at once instead of waiting through retries.
         _shuttingDown = true;
         await _ticker.DisposeAsync().ConfigureAwait(false);
-        _queue.Writer.TryComplete();
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = Cut();
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
+
+        SpillOverflow(overflow);
         await _pump.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _replayer.ConfigureAwait(false);
@@ -182,40 +211,16 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
     private async Task PumpAsync()
     {
-        var builder = new BatchBuilder();
         await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (item.Point is { } point)
+            if (item.Batch is { } batch)
             {
-                if (!builder.Accepts(point.Precision))
-                {
-                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-                }
-
-                builder.Add(point, item.At);
-                if (builder.Count >= _options.BatchSize)
-                {
-                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-                }
-
+                await DispatchAsync(batch).ConfigureAwait(false);
                 continue;
             }
 
-            if (builder.Count > 0)
-            {
-                await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-            }
-
-            if (item.Flushed is { } flushed)
-            {
-                await DrainAsync().ConfigureAwait(false);
-                flushed.TrySetResult();
-            }
-        }
-
-        if (builder.Count > 0)
-        {
-            await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+            await DrainAsync().ConfigureAwait(false);
+            item.Flushed?.TrySetResult();
         }
 
         await DrainAsync().ConfigureAwait(false);
@@ -230,19 +235,47 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        WriteBatch? overflow = null;
-        lock (_overflowGate)
+    }
+
+    /// <summary>
+    /// Ends the batch being gathered (under <see cref="_batchGate"/>) and queues it for sending; returns it instead
+    /// when memory is over its bound, for the caller to spill outside the lock.
+    /// </summary>
+    private WriteBatch? Cut()
+    {
+        if (_current.Count == 0)
         {
-            if (_overflow.Count > 0)
-            {
-                overflow = _overflow.Build(NextSequence());
-            }
+            return null;
         }
 
-        if (overflow is not null)
+        var batch = _current.Build(NextSequence());
+        if (Interlocked.Read(ref _buffered) > _options.MaxBufferedPoints)
         {
-            Spill(overflow);
-            Interlocked.Add(ref _buffered, -overflow.LineCount);
+            return batch;
+        }
+
+        // Queued under the lock, so batches reach the pump in sequence order.
+        _queue.Writer.TryWrite(new Item(batch, null));
+        return null;
+    }
+
+    private void CutByAge()
+    {
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = _closed ? null : Cut();
+        }
+
+        SpillOverflow(overflow);
+    }
+
+    private void SpillOverflow(WriteBatch? batch)
+    {
+        if (batch is not null)
+        {
+            Spill(batch);
+            Interlocked.Add(ref _buffered, -batch.LineCount);
         }
     }
 
@@ -437,16 +470,27 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         using var request = new HttpRequestMessage(HttpMethod.Post, _api.WriteUri(batch.Precision));
         _api.Authorize(request);
         var body = batch.Body(first, count);
+        byte[]? rented = null;
         if (_options.Gzip)
         {
-            var compressed = new MemoryStream(body.Length / 4 + 64);
-            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            // Compressed into a pooled buffer as large as the body: line protocol shrinks several times under gzip,
+            // and a body that would not shrink is sent plain.
+            rented = ArrayPool<byte>.Shared.Rent(body.Length + 64);
+            var compressed = new MemoryStream(rented, 0, rented.Length, writable: true, publiclyVisible: true);
+            try
             {
-                gzip.Write(body.Span);
-            }
+                using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+                {
+                    gzip.Write(body.Span);
+                }
 
-            request.Content = new ByteArrayContent(compressed.GetBuffer(), 0, (int)compressed.Length);
-            request.Content.Headers.ContentEncoding.Add("gzip");
+                request.Content = new ByteArrayContent(rented, 0, (int)compressed.Position);
+                request.Content.Headers.ContentEncoding.Add("gzip");
+            }
+            catch (NotSupportedException)
+            {
+                request.Content = new ReadOnlyMemoryContent(body);
+            }
         }
         else
         {
@@ -485,6 +529,13 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         {
             return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private void ReleaseReplay()
@@ -516,30 +567,6 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void Overflow(PointData point, DateTimeOffset now)
-    {
-        WriteBatch? full = null;
-        lock (_overflowGate)
-        {
-            if (!_overflow.Accepts(point.Precision))
-            {
-                full = _overflow.Build(NextSequence());
-            }
-
-            _overflow.Add(point, now);
-            if (full is null && _overflow.Count >= _options.BatchSize)
-            {
-                full = _overflow.Build(NextSequence());
-            }
-        }
-
-        if (full is not null)
-        {
-            Spill(full);
-            Interlocked.Add(ref _buffered, -full.LineCount);
-        }
     }
 
     private void Spill(WriteBatch batch)
@@ -614,8 +641,6 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
     private readonly record struct Outcome(OutcomeKind Kind, string Message, TimeSpan? RetryAfter);
 
-    private readonly record struct Item(PointData? Point, DateTimeOffset At, TaskCompletionSource? Flushed)
-    {
-        public static Item Tick => default;
-    }
+    /// <summary>A batch to send, or a flush marker.</summary>
+    private readonly record struct Item(WriteBatch? Batch, TaskCompletionSource? Flushed);
 }

@@ -21,11 +21,19 @@ internal static class LineProtocol
         Key,
     }
 
+    /// <summary>Where a line is written: UTF-8 bytes (the writers' batches) or a StringBuilder (text for humans and tests).</summary>
     internal interface ISink
     {
-        void Append(char c);
+        void Append(char ascii);
 
         void Append(ReadOnlySpan<char> text);
+
+        /// <summary>The shortest text that reads back as the same double (Go's ParseFloat reads it the same way).</summary>
+        void Append(double value);
+
+        void Append(long value);
+
+        void Append(ulong value);
     }
 
     public static void ValidateName(string value, NameKind kind, string parameter)
@@ -61,14 +69,6 @@ internal static class LineProtocol
 
     public static void AppendStringField<TSink>(ref TSink sink, string value)
         where TSink : struct, ISink => AppendWithEscapes(ref sink, value, StringSpecials);
-
-    public static void AppendInteger<TSink>(ref TSink sink, long value)
-        where TSink : struct, ISink
-    {
-        Span<char> buffer = stackalloc char[24];
-        value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
-        sink.Append(buffer[..written]);
-    }
 
     /// <summary>The timestamp as a count of <paramref name="precision"/> units since the Unix epoch, floored.</summary>
     public static long ToUnix(DateTimeOffset time, WritePrecision precision)
@@ -142,33 +142,55 @@ internal static class LineProtocol
 
     internal readonly struct StringBuilderSink(StringBuilder builder) : ISink
     {
-        public void Append(char c) => builder.Append(c);
+        public void Append(char ascii) => builder.Append(ascii);
 
         public void Append(ReadOnlySpan<char> text) => builder.Append(text);
+
+        public void Append(double value) => AppendFormatted(value, "R");
+
+        public void Append(long value) => AppendFormatted(value, default);
+
+        public void Append(ulong value) => AppendFormatted(value, default);
+
+        private void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
+            where T : ISpanFormattable
+        {
+            Span<char> buffer = stackalloc char[32];
+            value.TryFormat(buffer, out var written, format, CultureInfo.InvariantCulture);
+            builder.Append(buffer[..written]);
+        }
     }
 
+    /// <summary>Writes straight into the target's memory: no intermediate strings or char buffers.</summary>
     internal readonly struct Utf8Sink(IBufferWriter<byte> writer) : ISink
     {
-        public void Append(char c)
+        public void Append(char ascii)
         {
-            if (c < 0x80)
-            {
-                var span = writer.GetSpan(1);
-                span[0] = (byte)c;
-                writer.Advance(1);
-                return;
-            }
-
-            Span<char> one = [c];
-            Append(one);
+            writer.GetSpan(1)[0] = (byte)ascii;
+            writer.Advance(1);
         }
 
         public void Append(ReadOnlySpan<char> text)
         {
             if (!text.IsEmpty)
             {
-                Encoding.UTF8.GetBytes(text, writer);
+                var span = writer.GetSpan(text.Length * 3);
+                writer.Advance(Encoding.UTF8.GetBytes(text, span));
             }
+        }
+
+        public void Append(double value) => AppendFormatted(value, "R");
+
+        public void Append(long value) => AppendFormatted(value, default);
+
+        public void Append(ulong value) => AppendFormatted(value, default);
+
+        private void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
+            where T : IUtf8SpanFormattable
+        {
+            var span = writer.GetSpan(32);
+            value.TryFormat(span, out var written, format, CultureInfo.InvariantCulture);
+            writer.Advance(written);
         }
     }
 }
