@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace SmartPole.Telemetry;
 
@@ -84,8 +85,11 @@ internal static class DayFileScanner
         }
     }
 
-    /// <summary>Calls <paramref name="onLine"/> with every line of <paramref name="runs"/> (sorted by offset), reading nothing else but small gaps.</summary>
-    public static void ReadRuns(string path, IReadOnlyList<DayIndex.Run> runs, Action<ReadOnlySpan<byte>> onLine)
+    /// <summary>
+    /// Calls <paramref name="onLine"/> with every line of <paramref name="runs"/> (sorted by offset) and the index of its
+    /// run, reading nothing else but small gaps.
+    /// </summary>
+    public static void ReadRuns(string path, IReadOnlyList<DayIndex.Run> runs, Action<int, ReadOnlySpan<byte>> onLine)
     {
         if (runs.Count == 0)
         {
@@ -123,7 +127,7 @@ internal static class DayFileScanner
                     var to = Math.Min(read, from + runs[i].Length);
                     if (from < to)
                     {
-                        ForEachLine(buffer.AsSpan(from, to - from), onLine);
+                        ForEachLine(buffer.AsSpan(from, to - from), i, onLine);
                     }
                 }
 
@@ -136,7 +140,98 @@ internal static class DayFileScanner
         }
     }
 
-    private static void ForEachLine(ReadOnlySpan<byte> text, Action<ReadOnlySpan<byte>> onLine)
+    /// <summary>
+    /// Reads the timestamp and field <paramref name="escapedKey"/> of a line without decoding the rest: false when the
+    /// line has no timestamp or no such field; <paramref name="value"/> is null for a string field.
+    /// </summary>
+    public static bool TryReadField(ReadOnlySpan<byte> line, ReadOnlySpan<byte> escapedKey, out long time, out double? value)
+    {
+        time = 0;
+        value = null;
+        var keyEnd = SeriesKey(line).Length;
+        var lastSpace = line.LastIndexOf((byte)' ');
+        if (lastSpace <= keyEnd
+            || !long.TryParse(line[(lastSpace + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out time))
+        {
+            return false;
+        }
+
+        var fields = line[(keyEnd + 1)..lastSpace];
+        var at = 0;
+        while (at < fields.Length)
+        {
+            var equals = UnescapedIndex(fields, at, (byte)'=');
+            if (equals < 0)
+            {
+                return false;
+            }
+
+            var start = equals + 1;
+            var end = start;
+            if (end < fields.Length && fields[end] == (byte)'"')
+            {
+                // A string value: up to its closing quote (escaped quotes and backslashes inside).
+                end++;
+                while (end < fields.Length && fields[end] != (byte)'"')
+                {
+                    end += fields[end] == (byte)'\\' ? 2 : 1;
+                }
+
+                end = Math.Min(end + 1, fields.Length);
+            }
+            else
+            {
+                var comma = fields[end..].IndexOf((byte)',');
+                end = comma < 0 ? fields.Length : end + comma;
+            }
+
+            if (fields[at..equals].SequenceEqual(escapedKey))
+            {
+                value = Scalar(fields[start..end]);
+                return true;
+            }
+
+            at = end + 1;
+        }
+
+        return false;
+    }
+
+    // A field value as a number: integer (12i), unsigned (12u), boolean (1/0), float; null for a string.
+    private static double? Scalar(ReadOnlySpan<byte> text)
+    {
+        if (text.IsEmpty || text[0] == (byte)'"')
+        {
+            return null;
+        }
+
+        var number = text[^1] is (byte)'i' or (byte)'u' ? text[..^1] : text;
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return parsed;
+        }
+
+        return text[0] is (byte)'t' or (byte)'T' ? 1 : text[0] is (byte)'f' or (byte)'F' ? 0 : null;
+    }
+
+    private static int UnescapedIndex(ReadOnlySpan<byte> text, int from, byte delimiter)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            if (text[i] == (byte)'\\')
+            {
+                i++;
+            }
+            else if (text[i] == delimiter)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void ForEachLine(ReadOnlySpan<byte> text, int run, Action<int, ReadOnlySpan<byte>> onLine)
     {
         while (!text.IsEmpty)
         {
@@ -146,7 +241,7 @@ internal static class DayFileScanner
                 return;
             }
 
-            onLine(text[..end]);
+            onLine(run, text[..end]);
             text = text[(end + 1)..];
         }
     }

@@ -117,9 +117,17 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
             }
 
             var toMs = LineProtocol.ToUnix(query.To.AddTicks(-1), WritePrecision.Milliseconds);
+            var field = LineProtocol.EscapedUtf8(query.Field, LineProtocol.NameKind.Key);
             foreach (var (path, runs) in await PlanAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                DayFileScanner.ReadRuns(path, runs, line => Collect(line, query, fromMs, toMs, latest));
+                DayFileScanner.ReadRuns(path, [.. runs.Select(r => r.Run)], (run, line) =>
+                {
+                    if (DayFileScanner.TryReadField(line, field, out var time, out var value) && time >= fromMs && time <= toMs)
+                    {
+                        // A later line for the same series and time replaces the earlier one, as in InfluxDB.
+                        latest[(runs[run].Key, time)] = value;
+                    }
+                });
             }
         }
 
@@ -282,9 +290,9 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
     private string DayPath(DateOnly day) => Path.Combine(_seriesDirectory, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + FileExtension);
 
     // The day files the query spans, each with the runs (in file order) of the series in it that match the query.
-    private async Task<List<(string Path, List<DayIndex.Run> Runs)>> PlanAsync(SeriesQuery query, CancellationToken cancellationToken)
+    private async Task<List<(string Path, List<(DayIndex.Run Run, string Key)> Runs)>> PlanAsync(SeriesQuery query, CancellationToken cancellationToken)
     {
-        var plan = new List<(string Path, List<DayIndex.Run> Runs)>();
+        var plan = new List<(string Path, List<(DayIndex.Run Run, string Key)> Runs)>();
         var firstDay = DateOnly.FromDateTime(query.From.UtcDateTime);
         var lastDay = DateOnly.FromDateTime(query.To.AddTicks(-1).UtcDateTime);
         await _io.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -301,7 +309,10 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                 var index = await IndexAsync(day, cancellationToken).ConfigureAwait(false);
 
                 // Copied under the lock: a flush appends to the index while the query reads.
-                var runs = index.Keys.Where(key => SeriesMatches(key, query)).SelectMany(index.RunsOf).OrderBy(run => run.Offset).ToList();
+                var runs = index.Keys.Where(key => SeriesMatches(key, query))
+                    .SelectMany(key => index.RunsOf(key).Select(run => (run, key)))
+                    .OrderBy(run => run.run.Offset)
+                    .ToList();
                 if (runs.Count > 0)
                 {
                     plan.Add((path, runs));
@@ -333,17 +344,6 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
         }
 
         return true;
-    }
-
-    private static void Collect(ReadOnlySpan<byte> line, SeriesQuery query, long fromMs, long toMs, Dictionary<(string Series, long Time), double?> latest)
-    {
-        if (LineProtocolParser.TryParse(Encoding.UTF8.GetString(line), out var parsed)
-            && parsed!.Timestamp is { } time && time >= fromMs && time <= toMs
-            && parsed.Field(query.Field) is { } field)
-        {
-            // A later line for the same series and time replaces the earlier one, as in InfluxDB.
-            latest[(parsed.SeriesKey, time)] = field.Number;
-        }
     }
 
     private void OnFlushTimer()

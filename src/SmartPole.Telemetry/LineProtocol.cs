@@ -14,6 +14,7 @@ internal static class LineProtocol
     private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
     private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
     private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
+    private static readonly double[] PowersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 
     internal enum NameKind
     {
@@ -27,6 +28,9 @@ internal static class LineProtocol
         void Append(char ascii);
 
         void Append(ReadOnlySpan<char> text);
+
+        /// <summary>A measurement, key or tag value, escaped as <paramref name="kind"/> requires.</summary>
+        void AppendName(string name, NameKind kind);
 
         /// <summary>The shortest text that reads back as the same double (Go's ParseFloat reads it the same way).</summary>
         void Append(double value);
@@ -65,6 +69,80 @@ internal static class LineProtocol
     {
         var specials = kind == NameKind.Measurement ? MeasurementSpecials : KeySpecials;
         AppendWithEscapes(ref sink, value, specials);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as the fewest decimals (up to six) that read back as the same double, when
+    /// there are such and the value is in the range where that is also the shortest round-trip text ("R" writes the
+    /// same): far cheaper than the general shortest-digits search, and sensor readings nearly always qualify.
+    /// </summary>
+    public static bool TryFormatShortDecimal(double value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        var magnitude = Math.Abs(value);
+        if (!(magnitude >= 1e-4 && magnitude < 1e15))
+        {
+            return false;
+        }
+
+        for (var decimals = 0; decimals < PowersOfTen.Length; decimals++)
+        {
+            var scaled = Math.Round(magnitude * PowersOfTen[decimals]);
+            if (scaled >= 9e15)
+            {
+                return false;
+            }
+
+            // Division by an exact power of ten rounds correctly, as parsing the decimal text does: equal means it reads back.
+            if (scaled / PowersOfTen[decimals] != magnitude)
+            {
+                continue;
+            }
+
+            Span<byte> digits = stackalloc byte[20];
+            ((long)scaled).TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
+            if (value < 0)
+            {
+                destination[written++] = (byte)'-';
+            }
+
+            var whole = count - decimals;
+            if (whole <= 0)
+            {
+                destination[written++] = (byte)'0';
+            }
+            else
+            {
+                digits[..whole].CopyTo(destination[written..]);
+                written += whole;
+            }
+
+            if (decimals > 0)
+            {
+                destination[written++] = (byte)'.';
+                for (var zero = whole; zero < 0; zero++)
+                {
+                    destination[written++] = (byte)'0';
+                }
+
+                var fraction = digits[Math.Max(0, whole)..count];
+                fraction.CopyTo(destination[written..]);
+                written += fraction.Length;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The escaped UTF-8 bytes of a name or tag value.</summary>
+    public static byte[] EscapedUtf8(string name, NameKind kind)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        var sink = new StringBuilderSink(text);
+        AppendEscaped(ref sink, name, kind);
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     public static void AppendStringField<TSink>(ref TSink sink, string value)
@@ -146,7 +224,25 @@ internal static class LineProtocol
 
         public void Append(ReadOnlySpan<char> text) => builder.Append(text);
 
-        public void Append(double value) => AppendFormatted(value, "R");
+        public void AppendName(string name, NameKind kind)
+        {
+            var self = this;
+            AppendEscaped(ref self, name, kind);
+        }
+
+        public void Append(double value)
+        {
+            Span<byte> ascii = stackalloc byte[32];
+            if (TryFormatShortDecimal(value, ascii, out var written))
+            {
+                Span<char> text = stackalloc char[written];
+                System.Text.Ascii.ToUtf16(ascii[..written], text, out _);
+                builder.Append(text);
+                return;
+            }
+
+            AppendFormatted(value, "R");
+        }
 
         public void Append(long value) => AppendFormatted(value, default);
 
@@ -179,7 +275,30 @@ internal static class LineProtocol
             }
         }
 
-        public void Append(double value) => AppendFormatted(value, "R");
+        public void AppendName(string name, NameKind kind)
+        {
+            if (EscapedNameCache.Get(name, kind) is { } bytes)
+            {
+                bytes.CopyTo(writer.GetSpan(bytes.Length));
+                writer.Advance(bytes.Length);
+                return;
+            }
+
+            var self = this;
+            AppendEscaped(ref self, name, kind);
+        }
+
+        public void Append(double value)
+        {
+            var span = writer.GetSpan(32);
+            if (TryFormatShortDecimal(value, span, out var written))
+            {
+                writer.Advance(written);
+                return;
+            }
+
+            AppendFormatted(value, "R");
+        }
 
         public void Append(long value) => AppendFormatted(value, default);
 

@@ -154,13 +154,13 @@ public sealed class PointData
             throw new InvalidOperationException($"Point '{_measurement}' has no fields; InfluxDB refuses a point without fields.");
         }
 
-        LineProtocol.AppendEscaped(ref sink, _measurement, LineProtocol.NameKind.Measurement);
+        sink.AppendName(_measurement, LineProtocol.NameKind.Measurement);
         foreach (var (key, value) in _tags)
         {
             sink.Append(',');
-            LineProtocol.AppendEscaped(ref sink, key, LineProtocol.NameKind.Key);
+            sink.AppendName(key, LineProtocol.NameKind.Key);
             sink.Append('=');
-            LineProtocol.AppendEscaped(ref sink, value, LineProtocol.NameKind.Key);
+            sink.AppendName(value, LineProtocol.NameKind.Key);
         }
 
         var separator = ' ';
@@ -168,7 +168,7 @@ public sealed class PointData
         {
             sink.Append(separator);
             separator = ',';
-            LineProtocol.AppendEscaped(ref sink, key, LineProtocol.NameKind.Key);
+            sink.AppendName(key, LineProtocol.NameKind.Key);
             sink.Append('=');
             value.Append(ref sink);
         }

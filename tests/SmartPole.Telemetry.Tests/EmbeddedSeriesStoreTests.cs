@@ -281,6 +281,22 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         Assert.DoesNotContain("b 0 99999 12", await File.ReadAllTextAsync(Path.Combine(series, "2026-11-21.idx")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_field_is_found_behind_string_fields_holding_delimiters_and_with_an_escaped_name()
+    {
+        await using var store = Open();
+        store.Write(PointData.Measurement("cabinet").Tag("city", "sz").Tag("pole", "p-1")
+            .Field("a note", "x, b=1 \"q\" \\").Field("b=c, d", 4.5).Field("c", "y=2,z").Field("d", 7L).Timestamp(Day.AddHours(1), WritePrecision.Milliseconds));
+
+        var escaped = await store.QueryAsync(new SeriesQuery("cabinet", "b=c, d", Pole1, Day, Day.AddDays(1)));
+        var last = await store.QueryAsync(new SeriesQuery("cabinet", "d", Pole1, Day, Day.AddDays(1)));
+        var missing = await store.QueryAsync(new SeriesQuery("cabinet", "b", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([new SeriesSample(Day.AddHours(1), 4.5)], escaped);
+        Assert.Equal([new SeriesSample(Day.AddHours(1), 7)], last);
+        Assert.Empty(missing);
+    }
+
     private EmbeddedSeriesStore Open(TimeSpan? flushInterval = null) =>
         new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path, FlushInterval = flushInterval ?? TimeSpan.FromMilliseconds(200) }, timeProvider: _clock);
 
