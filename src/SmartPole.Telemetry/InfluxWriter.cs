@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -289,8 +287,10 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             return;
         }
 
+        // Compressed before waiting for a request slot, so the next body is ready the moment one frees up.
+        var compressed = _options.Gzip ? GzipBody.TryCompress(batch.Body(0, batch.LineCount)) : null;
         await _requests.WaitAsync().ConfigureAwait(false);
-        var send = SendInMemoryAsync(batch);
+        var send = SendInMemoryAsync(batch, compressed);
         lock (_inFlight)
         {
             _inFlight.Add(send);
@@ -309,11 +309,11 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             TaskScheduler.Default);
     }
 
-    private async Task SendInMemoryAsync(WriteBatch batch)
+    private async Task SendInMemoryAsync(WriteBatch batch, GzipBody? compressed)
     {
         try
         {
-            await SendRangeAsync(batch, 0, batch.LineCount, _options.MaxRetries).ConfigureAwait(false);
+            await SendRangeAsync(batch, 0, batch.LineCount, _options.MaxRetries, compressed).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -323,6 +323,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
         finally
         {
+            compressed?.Dispose();
             Interlocked.Add(ref _buffered, -batch.LineCount);
             _requests.Release();
         }
@@ -332,11 +333,11 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     /// Sends lines [first, first + count): written, refused lines dead-lettered (splitting to find them), or,
     /// after <paramref name="retries"/> transient failures, spilled and the outage declared.
     /// </summary>
-    private async Task SendRangeAsync(WriteBatch batch, int first, int count, int retries)
+    private async Task SendRangeAsync(WriteBatch batch, int first, int count, int retries, GzipBody? compressed = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var result = await PostAsync(batch, first, count).ConfigureAwait(false);
+            var result = await PostAsync(batch, first, count, compressed).ConfigureAwait(false);
             switch (result.Kind)
             {
                 case OutcomeKind.Written:
@@ -442,7 +443,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         var (segment, batch) = taken;
-        var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
+        var result = await PostAsync(batch, 0, batch.LineCount, null, _stopping.Token).ConfigureAwait(false);
         if (result.Kind == OutcomeKind.Unavailable)
         {
             ReleaseReplay();
@@ -465,32 +466,18 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         return 0;
     }
 
-    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, CancellationToken cancellationToken = default)
+    /// <summary>Posts lines [first, first + count); <paramref name="compressed"/> is their body already gzipped, if at hand.</summary>
+    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, GzipBody? compressed, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _api.WriteUri(batch.Precision));
         _api.Authorize(request);
         var body = batch.Body(first, count);
-        byte[]? rented = null;
-        if (_options.Gzip)
+        var gzip = _options.Gzip ? compressed ?? GzipBody.TryCompress(body) : null;
+        var owned = compressed is null ? gzip : null;
+        if (gzip is not null)
         {
-            // Compressed into a pooled buffer as large as the body: line protocol shrinks several times under gzip,
-            // and a body that would not shrink is sent plain.
-            rented = ArrayPool<byte>.Shared.Rent(body.Length + 64);
-            var compressed = new MemoryStream(rented, 0, rented.Length, writable: true, publiclyVisible: true);
-            try
-            {
-                using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    gzip.Write(body.Span);
-                }
-
-                request.Content = new ByteArrayContent(rented, 0, (int)compressed.Position);
-                request.Content.Headers.ContentEncoding.Add("gzip");
-            }
-            catch (NotSupportedException)
-            {
-                request.Content = new ReadOnlyMemoryContent(body);
-            }
+            request.Content = new ByteArrayContent(gzip.Buffer, 0, gzip.Length);
+            request.Content.Headers.ContentEncoding.Add("gzip");
         }
         else
         {
@@ -531,10 +518,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            owned?.Dispose();
         }
     }
 
