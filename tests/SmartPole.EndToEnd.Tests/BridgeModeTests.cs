@@ -129,6 +129,27 @@ public sealed class BridgeModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Beside_the_embedded_broker_both_brokers_feed_the_platform_and_commands_go_out_through_both()
+    {
+        var embeddedPort = FreePort.Next();
+        var server = Own(await BridgeServer.StartAsync(_mosquitto.Port, settings: ["--Mqtt:Enabled=true", $"--Mqtt:Port={embeddedPort}", "--Mqtt:AllowAnonymous=true"]));
+        await MosquittoPub.PublishAsync(_mosquitto.Port, "sp/bridge/pole-ext/telemetry", Frame(1, 1));
+        await MosquittoPub.PublishAsync(embeddedPort, "sp/bridge/pole-emb/telemetry", Frame(1, 2));
+        var poles = await server.WaitForJsonAsync("api/cities/bridge/poles", p => p.GetArrayLength() == 2);
+        var onMosquitto = Own(await MosquittoSubscriber.StartAsync(_mosquitto.Port, "sp/bridge/pole-emb/cmd/+"));
+        var onEmbedded = Own(await MosquittoSubscriber.StartAsync(embeddedPort, "sp/bridge/pole-emb/cmd/+"));
+
+        using var posted = await server.Http.PostAsJsonAsync("api/cities/bridge/poles/pole-emb/commands", new { device = "lamp-1", action = "on" });
+        var id = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        bool Command(string m) => m.StartsWith($"sp/bridge/pole-emb/cmd/{id} ", StringComparison.Ordinal);
+        await onMosquitto.WaitForMessagesAsync(Command, 1, Patience);
+        await onEmbedded.WaitForMessagesAsync(Command, 1, Patience);
+
+        Assert.Equal(["pole-emb", "pole-ext"], poles.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Contains(server.Output.Split('\n'), l => l.Contains($"SmartPole MQTT: mqtt://localhost:{embeddedPort}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Two_platform_nodes_in_one_shared_group_split_the_poles_messages()
     {
         var first = Own(await BridgeServer.StartAsync(_mosquitto.Port, settings: ["--Mqtt:Bridge:ClientId=node-a", "--Mqtt:Bridge:SharedGroup=platform"]));
