@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartPole.Mqtt.Broker;
@@ -130,6 +131,19 @@ public sealed class MqttBroker : IAsyncDisposable
     /// Completes both sides of <paramref name="transport"/>.
     /// </summary>
     public Task HandleConnectionAsync(IDuplexPipe transport, CancellationToken ct) => HandleConnectionAsync(transport, null, ct);
+
+    /// <summary>
+    /// Serves one MQTT-over-WebSocket connection the host has accepted (subprotocol "mqtt", binary frames):
+    /// returns when it closes. The host owns <paramref name="webSocket"/> and disposes it afterwards.
+    /// </summary>
+    public async Task HandleWebSocketAsync(WebSocket webSocket, EndPoint? remoteEndPoint, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        var transport = new WebSocketDuplexPipe(webSocket);
+        var pumping = transport.RunAsync(ct);
+        await HandleConnectionAsync(transport, remoteEndPoint, ct);
+        await pumping;
+    }
 
     /// <summary>Stops listening, tells every 5.0 client the server is shutting down, and closes all connections.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
