@@ -64,6 +64,14 @@ public sealed class MqttBroker : IAsyncDisposable
     public Func<MqttConnectContext, ValueTask<MqttConnectReasonCode>>? AuthenticateAsync { get; set; }
 
     /// <summary>
+    /// Runs 5.0 enhanced authentication (§4.12) for a CONNECT that names an Authentication Method, one call per step,
+    /// and for re-authentication (AUTH 0x19). A client that completes the exchange is authenticated by it:
+    /// <see cref="AuthenticateAsync"/> is not asked. The hook refuses methods it does not know with
+    /// <see cref="MqttConnectReasonCode.BadAuthenticationMethod"/>. Null (default) = no method is known (CONNACK 0x8C).
+    /// </summary>
+    public Func<MqttAuthenticationExchange, ValueTask<MqttAuthenticationResult>>? EnhancedAuthenticateAsync { get; set; }
+
+    /// <summary>
     /// Decides whether a client may publish a message (also asked for the will topic at CONNECT). Refused:
     /// 5.0 clients get PUBACK/PUBREC 0x87, 3.1.1 clients an ordinary ack, and the message is dropped; a refused
     /// will refuses the connection. Null (default) = everything is allowed.
@@ -224,6 +232,24 @@ public sealed class MqttBroker : IAsyncDisposable
         {
             Log.AuthenticateFailed(e, context.ClientId);
             return MqttConnectReasonCode.UnspecifiedError;
+        }
+    }
+
+    internal async ValueTask<MqttAuthenticationResult> AuthenticateStepAsync(MqttAuthenticationExchange exchange)
+    {
+        if (EnhancedAuthenticateAsync is not { } hook)
+        {
+            return MqttAuthenticationResult.Refuse(MqttConnectReasonCode.BadAuthenticationMethod);
+        }
+
+        try
+        {
+            return await hook(exchange);
+        }
+        catch (Exception e)
+        {
+            Log.AuthenticateFailed(e, exchange.ClientId);
+            return MqttAuthenticationResult.Refuse(MqttConnectReasonCode.UnspecifiedError);
         }
     }
 
