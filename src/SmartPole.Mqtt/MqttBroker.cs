@@ -200,8 +200,10 @@ public sealed class MqttBroker : IAsyncDisposable
 
     private async Task ServeAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
-        using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked.Token);
+        // TCP connections come with no token of their own: the broker's stop token is enough, and a linked
+        // source for each of 10,000 idle connections would cost memory for nothing.
+        using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token) : null;
+        using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked?.Token ?? _stopping.Token);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections.TryAdd(connection, done);
         try

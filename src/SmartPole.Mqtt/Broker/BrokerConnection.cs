@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartPole.Mqtt.Formatter;
 using SmartPole.Mqtt.Packets;
@@ -22,7 +21,7 @@ internal sealed class BrokerConnection : IDisposable
     private readonly EndPoint? _remoteEndPoint;
     private readonly MqttPacketDecoder _decoder;
     private readonly MqttPacketEncoder _encoder = new();
-    private readonly Channel<MqttPacket> _outbound = Channel.CreateUnbounded<MqttPacket>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly OutboundQueue _outbound = new();
     private readonly CancellationTokenSource _abort;
     private readonly CancellationTokenSource _writeAbort = new();
     private readonly ITimer _keepAliveTimer;
@@ -103,7 +102,7 @@ internal sealed class BrokerConnection : IDisposable
     }
 
     /// <summary>Queues a control packet (or a QoS 1/2 PUBLISH the session has admitted).</summary>
-    public void Send(MqttPacket packet) => _outbound.Writer.TryWrite(packet);
+    public void Send(MqttPacket packet) => _outbound.TryWrite(packet);
 
     public void SendPublish(OutgoingMessage message, ushort packetId, bool dup) => Send(BuildPublish(message, packetId, dup));
 
@@ -117,7 +116,7 @@ internal sealed class BrokerConnection : IDisposable
             return;
         }
 
-        if (!_outbound.Writer.TryWrite(BuildPublish(message, 0, false)))
+        if (!_outbound.TryWrite(BuildPublish(message, 0, false)))
         {
             Interlocked.Decrement(ref _queuedQos0);
         }
@@ -606,7 +605,7 @@ internal sealed class BrokerConnection : IDisposable
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
-        var reader = _outbound.Reader;
+        var reader = _outbound;
         try
         {
             while (await reader.WaitToReadAsync())
@@ -640,10 +639,11 @@ internal sealed class BrokerConnection : IDisposable
 
                 await FlushAsync(output);
 
-                // Going idle: an idle connection holds no encoder buffers.
-                if (!reader.TryPeek(out _))
+                // Going idle: an idle connection holds no encoder buffers and no queue array.
+                if (reader.IsEmpty)
                 {
                     _encoder.ReleaseBuffers();
+                    reader.Trim();
                 }
             }
         }
@@ -690,7 +690,7 @@ internal sealed class BrokerConnection : IDisposable
             }
         }
 
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
 
         // Give the writer a moment to drain (CONNACK refusal, DISCONNECT); a peer that does not read loses it.
         await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(1)));
