@@ -190,24 +190,21 @@ public sealed class MqttBrokerWithMqttJsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_mqttjs_publisher_keeps_within_the_brokers_receive_maximum_and_every_message_arrives()
+    public async Task An_mqttjs_client_that_exceeds_the_brokers_receive_maximum_is_disconnected_with_0x93()
     {
         await using var fixture = await BrokerFixture.StartAsync(o => o.ReceiveMaximum = 2, output: output);
-        await using var subscriber = await StartAsync(fixture, new { clientId = "sub", protocolVersion = 5 });
-        await subscriber.SubscribeAsync("sp/c/+/cmd", new { qos = 2 });
-        await using var eager = await StartAsync(fixture, new { clientId = "eager", protocolVersion = 5 });
+        await using var neighbour = await StartAsync(fixture, new { clientId = "neighbour", protocolVersion = 5 });
+        await using var greedy = await StartAsync(fixture, new { clientId = "greedy", protocolVersion = 5 });
 
-        for (var i = 0; i < 8; i++)
-        {
-            await eager.CommandAsync("publish-nowait", new { topic = $"sp/c/p{i}/cmd", payload = $"{i}", options = new { qos = 2 } });
-        }
+        // MQTT.js 5.16 does not keep to the server's Receive Maximum: 8 QoS 2 PUBLISHes leave at once.
+        await greedy.CommandAsync("publish-burst", new { topic = "sp/c/greedy", count = 8, options = new { qos = 2 } });
 
-        await eager.WaitForAsync(e => MqttJsPeer.IsEvent(e, "published"), occurrence: 8);
-        await subscriber.WaitForAsync(e => MqttJsPeer.IsEvent(e, "message"), occurrence: 8);
-        Assert.Equal(2, eager.Events("connect")[0].GetProperty("properties").GetProperty("receiveMaximum").GetInt32());
-        // The broker counts a QoS 2 message from its PUBLISH to its PUBREL (then it answers PUBCOMP at once).
-        Assert.InRange(MostInFlight(eager, "out", "out", "pubrel"), 1, 2);
-        Assert.Empty(eager.Events("disconnect"));
+        var disconnect = await greedy.WaitForAsync(e => MqttJsPeer.IsEvent(e, "disconnect"));
+        Assert.Equal(2, greedy.Events("connect")[0].GetProperty("properties").GetProperty("receiveMaximum").GetInt32());
+        Assert.Equal(0x93, disconnect.GetProperty("reasonCode").GetInt32());
+        await neighbour.SubscribeAsync("sp/c/n", new { qos = 1 });
+        await neighbour.PublishAsync("sp/c/n", "unharmed", new { qos = 1 });
+        Assert.Equal("unharmed", (await neighbour.MessageAsync("sp/c/n")).GetProperty("payload").GetString());
     }
 
     private static bool IsPacket(JsonElement e, string direction, string cmd) =>

@@ -2,7 +2,7 @@
 // Usage: node mqtt-peer.mjs <url> '<MQTT.js connect options as JSON>' (plus "ackDelayMs", see below)
 // Commands: {"op":"subscribe","filter":"a/#","options":{"qos":1,"nl":false,"rap":false,"rh":0,"properties":{...}}}
 //           {"op":"publish","topic":"a/b","payload":"text","options":{"qos":1,"retain":false,"properties":{...}}}
-//           {"op":"publish-nowait",...} (answers "queued" at once; "published" follows without id)
+//           {"op":"publish-burst","topic":"a","count":8,"options":{...}} (to a/0 … a/7 in one tick; answers "queued")
 //           {"op":"unsubscribe","filter":"a/#"}   {"op":"end"}   {"op":"drop"} (socket destroyed: no DISCONNECT)
 // Events:   {"event":"connect","sessionPresent":..,"properties":{..}}  {"event":"message","topic","payload","qos","retain","dup","properties"}
 //           {"event":"subscribed","granted":[..]} {"event":"published","id":N} {"event":"unsubscribed"}
@@ -50,10 +50,12 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
       client.subscribe(command.filter, command.options ?? { qos: 0 }, (err, granted) =>
         err ? done({ event: "error", message: err.message }) : done({ event: "subscribed", granted: granted.map((g) => g.qos) }));
       break;
-    case "publish-nowait":
-      // Hands the PUBLISH to MQTT.js and answers at once, so several can be in flight.
-      client.publish(command.topic, Buffer.from(command.payload ?? "", "utf8"), command.options ?? {}, (err) =>
-        emit(err ? { event: "error", message: err.message } : { event: "published" }));
+    case "publish-burst":
+      // "count" PUBLISHes to "<topic>/<i>" handed to MQTT.js in one tick, so they leave before any ack is read.
+      for (let i = 0; i < command.count; i++) {
+        client.publish(`${command.topic}/${i}`, Buffer.from(`${i}`, "utf8"), command.options ?? {}, (err) =>
+          emit(err ? { event: "error", message: err.message } : { event: "published" }));
+      }
       done({ event: "queued" });
       break;
     case "unsubscribe":
