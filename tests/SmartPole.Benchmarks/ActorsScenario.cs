@@ -92,30 +92,15 @@ internal sealed class ActorsScenario : IScenario
             await host.TellAsync(key, static (a, _) => ValueTask.CompletedTask, ct);
         }
 
-        var sent = 0L;
         var clock = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        var sent = await ProduceAsync(producers, clock, window, i =>
         {
             // Each pole's seq only grows: only its owner writes it.
-            var mine = 0L;
-            var i = p;
-            while (clock.Elapsed < window)
-            {
-                for (var burst = 0; burst < 1024; burst++)
-                {
-                    var pole = i % keys.Length;
-                    var seq = ++seqs[pole];
-                    var frame = new TelemetryFrame(start.AddMilliseconds(seq * 10), seq, devices);
-                    await host.TellAsync(keys[pole], (a, _) => a.ApplyAsync(frame), ct);
-                    i += producers;
-                }
-
-                mine += 1024;
-            }
-
-            Interlocked.Add(ref sent, mine);
-        })).ToArray();
-        await Task.WhenAll(tasks);
+            var pole = i % keys.Length;
+            var seq = ++seqs[pole];
+            var frame = new TelemetryFrame(start.AddMilliseconds(seq * 10), seq, devices);
+            return host.TellAsync(keys[pole], (a, _) => a.ApplyAsync(frame), ct);
+        });
 
         long applied;
         do
@@ -146,27 +131,8 @@ internal sealed class ActorsScenario : IScenario
         }
 
         var warm = await SumAsync(host, keys, ct);
-        var sent = 0L;
         var clock = Stopwatch.StartNew();
-        var stopAt = window;
-        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
-        {
-            var mine = 0L;
-            var i = p;
-            while (clock.Elapsed < stopAt)
-            {
-                for (var burst = 0; burst < 1024; burst++)
-                {
-                    await host.TellAsync(keys[i % keys.Length], increment, ct);
-                    i += producers;
-                }
-
-                mine += 1024;
-            }
-
-            Interlocked.Add(ref sent, mine);
-        })).ToArray();
-        await Task.WhenAll(tasks);
+        var sent = await ProduceAsync(producers, clock, window, i => host.TellAsync(keys[i % keys.Length], increment, ct));
 
         // Drained = every actor has run every message sent to it; each check is itself a turn, queued behind them.
         long done;
@@ -177,6 +143,34 @@ internal sealed class ActorsScenario : IScenario
         while (done < sent);
 
         return sent / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// One producer per core, each awaiting <paramref name="send"/> of i = p, p + producers, p + 2 × producers, …
+    /// in bursts of 1,024 until <paramref name="window"/> has passed on <paramref name="clock"/>; returns the messages sent.
+    /// </summary>
+    private static async Task<long> ProduceAsync(int producers, Stopwatch clock, TimeSpan window, Func<int, ValueTask> send)
+    {
+        var sent = 0L;
+        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var mine = 0L;
+            var i = p;
+            while (clock.Elapsed < window)
+            {
+                for (var burst = 0; burst < 1024; burst++)
+                {
+                    await send(i);
+                    i += producers;
+                }
+
+                mine += 1024;
+            }
+
+            Interlocked.Add(ref sent, mine);
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        return sent;
     }
 
     private static async Task<long> SumAsync(ActorHost<CountingActor> host, string[] keys, CancellationToken ct)
