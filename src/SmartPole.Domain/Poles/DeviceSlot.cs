@@ -12,7 +12,7 @@ internal sealed class DeviceSlot
 
     public DeviceSlot(string id, DeviceKind kind)
     {
-        Id = id;
+        Id = DeviceIds.Share(id);
         Kind = kind;
         _definitions = MetricCatalog.Ordered(kind);
         Values = new double[_definitions.Length];
