@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SmartPole.Actors;
 using SmartPole.Domain;
+using SmartPole.Domain.Cities;
 using SmartPole.Domain.Poles;
 using SmartPole.Domain.Telemetry;
 using SmartPole.Server.LiveFeed;
@@ -20,16 +24,55 @@ public sealed class PoleActorTests : IAsyncDisposable
     private readonly RecordingStore _store = new();
     private readonly CityFeed _feed = new(new PoleReadModel());
     private readonly PoleFeedQueue _queue = new();
+    private readonly RecordingPublisher _publisher = new();
+    private readonly CityRegistry _registry = new();
+    private readonly ServiceProvider _configuration;
     private readonly ActorHost<PoleActor> _host;
 
     public PoleActorTests()
     {
-        var services = new PoleActorServices(
-            new DiscardingWriter(), _feed, _queue, new PoleSettingsProvider(new CityRegistry()), _store, new DiscardingPublisher(), SaveDelay);
-        _host = new ActorHost<PoleActor>(_ => new PoleActor(services), new ActorHostOptions(), timeProvider: _time);
+        _configuration = Configuration(new()
+        {
+            ["Cities:sz:Thresholds:CabinetTempC"] = "55",
+            ["Cities:sz:Lighting"] = "duskToDawn",
+        });
+        _host = NewHost();
     }
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _configuration.DisposeAsync();
+    }
+
+    [Fact]
+    public void Each_city_gets_its_configured_thresholds_and_calendar_and_others_the_defaults()
+    {
+        var settings = Settings();
+
+        var shenzhen = settings.For("sz", "p1");
+        var harbin = settings.For("hrb", "p1");
+
+        Assert.Equal(55, shenzhen.Thresholds.CabinetTempC);
+        Assert.Equal(75, shenzhen.Thresholds.Pm25);
+        Assert.NotNull(shenzhen.Lighting);
+        Assert.Equal(60, harbin.Thresholds.CabinetTempC);
+        Assert.Null(harbin.Lighting);
+    }
+
+    [Fact]
+    public async Task A_pole_with_coordinates_in_a_city_with_a_calendar_gets_its_retained_config_on_first_contact()
+    {
+        _registry.AddCity(new CityInfo("sz", "深圳", "Shenzhen", "Asia/Shanghai", [new PoleInfo("p1", "p1", 22.5, 114.06, null, [])]));
+
+        await Apply(1);
+        await Drained();
+
+        var (topic, payload, retain) = Assert.Single(_publisher.Published);
+        Assert.Equal("sp/sz/p1/config", topic);
+        Assert.True(retain);
+        Assert.Contains("\"cabinetTempC\":55", System.Text.Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Many_frames_between_two_flushes_build_one_snapshot_with_the_newest_state()
@@ -80,13 +123,27 @@ public sealed class PoleActorTests : IAsyncDisposable
         var next = _store.NextWrite;
         _time.Advance(SaveDelay);
         await next.WaitAsync(Wait);
-        var services = new PoleActorServices(
-            new DiscardingWriter(), _feed, _queue, new PoleSettingsProvider(new CityRegistry()), _store, new DiscardingPublisher(), SaveDelay);
-        await using var restarted = new ActorHost<PoleActor>(_ => new PoleActor(services), new ActorHostOptions(), timeProvider: _time);
+        await using var restarted = NewHost();
 
         var snapshot = await restarted.AskAsync(Key, static (a, _) => a.SnapshotAsync());
 
         Assert.Equal(7, snapshot.Seq);
+    }
+
+    private static ServiceProvider Configuration(Dictionary<string, string?> values)
+    {
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        services.AddOptions<Dictionary<string, CityPoleOptions>>().BindConfiguration(CityPoleOptions.Section);
+        return services.BuildServiceProvider();
+    }
+
+    private PoleSettingsProvider Settings() =>
+        new(_registry, _configuration.GetRequiredService<IOptionsMonitor<Dictionary<string, CityPoleOptions>>>());
+
+    private ActorHost<PoleActor> NewHost()
+    {
+        var services = new PoleActorServices(new DiscardingWriter(), _feed, _queue, Settings(), _store, _publisher, SaveDelay);
+        return new ActorHost<PoleActor>(_ => new PoleActor(services), new ActorHostOptions(), timeProvider: _time);
     }
 
     private ValueTask Apply(long seq)
@@ -143,8 +200,14 @@ public sealed class PoleActorTests : IAsyncDisposable
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class DiscardingPublisher : IPolePublisher
+    private sealed class RecordingPublisher : IPolePublisher
     {
-        public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain) => ValueTask.CompletedTask;
+        public ConcurrentQueue<(string Topic, byte[] Payload, bool Retain)> Published { get; } = new();
+
+        public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain)
+        {
+            Published.Enqueue((topic, payload.ToArray(), retain));
+            return ValueTask.CompletedTask;
+        }
     }
 }

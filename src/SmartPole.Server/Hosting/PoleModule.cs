@@ -19,6 +19,10 @@ internal static class PoleModule
             .Validate(o => o.SaveDelay > TimeSpan.Zero, "Actors:SaveDelay must be positive")
             .Validate(o => o.StateStore is "sqlite" or "files", "Actors:StateStore must be 'sqlite' or 'files'")
             .ValidateOnStart();
+        services.AddOptions<Dictionary<string, CityPoleOptions>>().BindConfiguration(CityPoleOptions.Section)
+            .Validate(c => c.Values.All(o => o.Lighting is "none" or "duskToDawn"), "Cities:{city}:Lighting must be 'none' or 'duskToDawn'")
+            .Validate(c => c.Values.All(o => o.ReportingInterval > TimeSpan.Zero), "Cities:{city}:ReportingInterval must be positive")
+            .ValidateOnStart();
         services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section)
             .Validate(o => o.FlushInterval > TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromMilliseconds(50), "LiveFeed:FlushInterval must be between 0 and 50 ms")
             .ValidateOnStart();
