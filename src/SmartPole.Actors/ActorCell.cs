@@ -18,8 +18,10 @@ internal sealed class ActorCell<TActor> : IThreadPoolWorkItem, IActorContext
 
     private readonly ActorHost<TActor> _host;
 
-    // A ring buffer grown on demand up to the capacity: a quiet actor costs a few references.
-    private object?[]? _mailbox;
+    // Null when empty; the message itself while exactly one is queued and no ring exists (the usual
+    // case of a pole hearing one frame at a time costs no buffer); otherwise a ring buffer grown on
+    // demand up to the capacity and given back once it drains. Messages are never object arrays.
+    private object? _mailbox;
     private int _head;
     private int _count;
     private Queue<PendingSend>? _pendingSends;
@@ -425,7 +427,8 @@ internal sealed class ActorCell<TActor> : IThreadPoolWorkItem, IActorContext
     {
         for (var i = 0; i < _count; i++)
         {
-            if (_mailbox![(_head + i) % _mailbox.Length] is not (ActorTimer or DeactivationRequest))
+            var message = _mailbox is object?[] ring ? ring[(_head + i) % ring.Length] : _mailbox;
+            if (message is not (ActorTimer or DeactivationRequest))
             {
                 return true;
             }
@@ -473,42 +476,56 @@ internal sealed class ActorCell<TActor> : IThreadPoolWorkItem, IActorContext
 
     private void Push(object message)
     {
-        var mailbox = _mailbox;
-        if (mailbox is null)
+        if (_count == 0)
         {
-            mailbox = _mailbox = new object?[InitialMailboxSize];
+            _mailbox = message;
+            _count = 1;
+            return;
         }
-        else if (_count == mailbox.Length)
+
+        if (_mailbox is not object?[] ring)
         {
-            var grown = new object?[mailbox.Length * 2];
+            // A second message: the single one moves into a ring.
+            ring = new object?[InitialMailboxSize];
+            ring[0] = _mailbox;
+            _head = 0;
+            _mailbox = ring;
+        }
+        else if (_count == ring.Length)
+        {
+            var grown = new object?[ring.Length * 2];
             for (var i = 0; i < _count; i++)
             {
-                grown[i] = mailbox[(_head + i) % mailbox.Length];
+                grown[i] = ring[(_head + i) % ring.Length];
             }
 
             _head = 0;
-            mailbox = _mailbox = grown;
+            _mailbox = ring = grown;
         }
 
-        mailbox[(_head + _count) % mailbox.Length] = message;
+        ring[(_head + _count) % ring.Length] = message;
         _count++;
     }
 
     private object Pop()
     {
-        var mailbox = _mailbox!;
-        var message = mailbox[_head]!;
-        mailbox[_head] = null;
-        _head = (_head + 1) % mailbox.Length;
+        if (_mailbox is not object?[] ring)
+        {
+            var single = _mailbox!;
+            _mailbox = null;
+            _count = 0;
+            return single;
+        }
+
+        var message = ring[_head]!;
+        ring[_head] = null;
+        _head = (_head + 1) % ring.Length;
         _count--;
         if (_count == 0)
         {
+            // Drained: give the ring back rather than keep it for every quiet actor.
             _head = 0;
-            if (mailbox.Length > 4 * InitialMailboxSize)
-            {
-                // A burst grew the buffer; give it back rather than keep it for every quiet actor.
-                _mailbox = null;
-            }
+            _mailbox = null;
         }
 
         return message;

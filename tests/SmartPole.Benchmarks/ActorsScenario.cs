@@ -9,9 +9,10 @@ using SmartPole.Domain.Telemetry;
 namespace SmartPole.Benchmarks;
 
 /// <summary>
-/// The actor host: one-way dispatch to many actors against a raw <see cref="Channel{T}"/> pipe doing the
-/// same work in the same run, and memory per active actor holding a full pole twin at 100,000 (and
-/// 1,000,000 when the machine has the memory) actors.
+/// The actor host: frames/s through pole actors (each a <see cref="PoleTwin"/>; store and live feed left
+/// out), one-way dispatch to many actors against a raw <see cref="Channel{T}"/> pipe doing the same work
+/// in the same run, and memory per active actor holding a full pole twin at 100,000 (and 1,000,000 when
+/// the machine has the memory) actors.
 /// </summary>
 internal sealed class ActorsScenario : IScenario
 {
@@ -31,6 +32,12 @@ internal sealed class ActorsScenario : IScenario
         for (var run = 1; run <= settings.Runs; run++)
         {
             Console.WriteLine($"actors: run {run}/{settings.Runs}");
+            var frames = await PoleFramesAsync(producers, window, ct);
+            var framesConditions = string.Create(CultureInfo.InvariantCulture,
+                $"{DispatchActors:N0} pole actors, {producers} producers (one per core) awaiting TellAsync of a decoded frame (6 devices / {FrameMetrics} metrics, new seq each); each turn = PoleTwin.Apply (seq, readings, energy, alarm rules); no store, no live feed; {window.TotalSeconds:0.#} s, then drained");
+            report.Record(Scenario, "pole frames", "ActorHost + PoleTwin.Apply", "frames/s", "frames/s", frames, framesConditions);
+            report.Record(Scenario, "pole frames", "ActorHost + PoleTwin.Apply", "data points/s", "points/s", frames * FrameMetrics, framesConditions);
+
             var host = await ActorDispatchAsync(producers, window, ct);
             var channel = await ChannelDispatchAsync(producers, window, ct);
             report.Record(Scenario, "one-way dispatch", "ActorHost.TellAsync", "messages/s", "msgs/s", host, dispatchConditions);
@@ -43,7 +50,7 @@ internal sealed class ActorsScenario : IScenario
                 var (perActor, perTwin, metrics) = await MemoryPerActorAsync(count, measureTwinAlone: count <= 100_000, ct);
                 var label = string.Create(CultureInfo.InvariantCulture, $"{count:N0} active pole actors");
                 var conditions = string.Create(CultureInfo.InvariantCulture,
-                    $"each a PoleTwin after one frame of 6 devices / {metrics} metrics; managed heap after forced full GC ÷ count (keys, host cell, actor, twin)");
+                    $"each a PoleTwin after one frame of 6 devices / {metrics} metrics (a healthy pole: no alarm), events taken; managed heap after forced full GC ÷ count (keys, host cell, actor, twin)");
                 report.Record(Scenario, label, "ActorHost + PoleTwin", "memory per actor", "bytes", perActor, conditions);
                 if (!double.IsNaN(perTwin))
                 {
@@ -68,6 +75,47 @@ internal sealed class ActorsScenario : IScenario
         }
     }
 
+    private static int FrameMetrics => SixDevices.Sum(k => MetricCatalog.Metrics(k).Count);
+
+    private static async Task<double> PoleFramesAsync(int producers, TimeSpan window, CancellationToken ct)
+    {
+        await using var host = new ActorHost<TwinActor>(key => new TwinActor(key), new ActorHostOptions());
+        // A multiple of the producer count, so that producer p alone owns the poles i ≡ p (mod producers).
+        var keys = Enumerable.Range(0, DispatchActors - (DispatchActors % producers)).Select(i => "p-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var start = DateTimeOffset.UtcNow;
+
+        // One set of decoded readings shared by every frame: the decoder's cost is not the host's.
+        var devices = Frame(0, start).Devices;
+        var seqs = new long[keys.Length];
+        foreach (var key in keys)
+        {
+            await host.TellAsync(key, static (a, _) => ValueTask.CompletedTask, ct);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var sent = await ProduceAsync(producers, clock, window, i =>
+        {
+            // Each pole's seq only grows: only its owner writes it.
+            var pole = i % keys.Length;
+            var seq = ++seqs[pole];
+            var frame = new TelemetryFrame(start.AddMilliseconds(seq * 10), seq, devices);
+            return host.TellAsync(keys[pole], (a, _) => a.ApplyAsync(frame), ct);
+        });
+
+        long applied;
+        do
+        {
+            applied = 0;
+            foreach (var key in keys)
+            {
+                applied += await host.AskAsync(key, static (a, _) => ValueTask.FromResult(a.Twin.Frames), ct);
+            }
+        }
+        while (applied < sent);
+
+        return sent / clock.Elapsed.TotalSeconds;
+    }
+
     private static async Task<double> ActorDispatchAsync(int producers, TimeSpan window, CancellationToken ct)
     {
         await using var host = new ActorHost<CountingActor>(_ => new CountingActor(), new ActorHostOptions());
@@ -83,27 +131,8 @@ internal sealed class ActorsScenario : IScenario
         }
 
         var warm = await SumAsync(host, keys, ct);
-        var sent = 0L;
         var clock = Stopwatch.StartNew();
-        var stopAt = window;
-        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
-        {
-            var mine = 0L;
-            var i = p;
-            while (clock.Elapsed < stopAt)
-            {
-                for (var burst = 0; burst < 1024; burst++)
-                {
-                    await host.TellAsync(keys[i % keys.Length], increment, ct);
-                    i += producers;
-                }
-
-                mine += 1024;
-            }
-
-            Interlocked.Add(ref sent, mine);
-        })).ToArray();
-        await Task.WhenAll(tasks);
+        var sent = await ProduceAsync(producers, clock, window, i => host.TellAsync(keys[i % keys.Length], increment, ct));
 
         // Drained = every actor has run every message sent to it; each check is itself a turn, queued behind them.
         long done;
@@ -114,6 +143,34 @@ internal sealed class ActorsScenario : IScenario
         while (done < sent);
 
         return sent / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// One producer per core, each awaiting <paramref name="send"/> of i = p, p + producers, p + 2 × producers, …
+    /// in bursts of 1,024 until <paramref name="window"/> has passed on <paramref name="clock"/>; returns the messages sent.
+    /// </summary>
+    private static async Task<long> ProduceAsync(int producers, Stopwatch clock, TimeSpan window, Func<int, ValueTask> send)
+    {
+        var sent = 0L;
+        var tasks = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var mine = 0L;
+            var i = p;
+            while (clock.Elapsed < window)
+            {
+                for (var burst = 0; burst < 1024; burst++)
+                {
+                    await send(i);
+                    i += producers;
+                }
+
+                mine += 1024;
+            }
+
+            Interlocked.Add(ref sent, mine);
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        return sent;
     }
 
     private static async Task<long> SumAsync(ActorHost<CountingActor> host, string[] keys, CancellationToken ct)
@@ -189,11 +246,7 @@ internal sealed class ActorsScenario : IScenario
         {
             var key = "p-" + i.ToString(CultureInfo.InvariantCulture);
             var frame = Frame(i, now);
-            await host.TellAsync(key, (a, _) =>
-            {
-                a.Twin.Apply(frame);
-                return ValueTask.CompletedTask;
-            }, ct);
+            await host.TellAsync(key, (a, _) => a.ApplyAsync(frame), ct);
         }
 
         // Every mailbox drained: ask each actor once (queued behind its frame).
@@ -223,6 +276,7 @@ internal sealed class ActorsScenario : IScenario
         {
             var twin = new PoleTwin("bench", "p-" + i.ToString(CultureInfo.InvariantCulture));
             twin.Apply(Frame(i, now));
+            twin.TakeEvents();
             twins.Add(twin);
         }
 
@@ -241,12 +295,13 @@ internal sealed class ActorsScenario : IScenario
         for (var d = 0; d < SixDevices.Length; d++)
         {
             var kind = SixDevices[d];
+            // A healthy pole (no alarm holds): door shut, no water, everything on air, values under their limits.
             var metrics = MetricCatalog.Metrics(kind)
                 .Select((m, j) => new Metric(m.Name, m.Type switch
                 {
-                    MetricType.Boolean => MetricValue.FromBoolean(j % 2 == 0),
+                    MetricType.Boolean => MetricValue.FromBoolean(m.Name is not ("doorOpen" or "waterLeak")),
                     MetricType.Integer => MetricValue.FromInteger(pole + j),
-                    _ => MetricValue.FromFloat(pole * 0.01 + j),
+                    _ => MetricValue.FromFloat((pole % 100 * 0.01) + (kind == DeviceKind.Cabinet ? 1 : 10 + j)),
                 }))
                 .ToArray();
             // Device ids are per-pole strings, as the decoder makes them; metric names are the catalog's.
@@ -278,5 +333,13 @@ internal sealed class ActorsScenario : IScenario
     private sealed class TwinActor(string key) : Actor
     {
         public PoleTwin Twin { get; } = new("bench", key);
+
+        /// <summary>What the server's pole actor does with a frame, minus its I/O: apply, then take the events raised.</summary>
+        public ValueTask ApplyAsync(TelemetryFrame frame)
+        {
+            Twin.Apply(frame);
+            Twin.TakeEvents();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -20,9 +20,39 @@ internal sealed class AlarmBook
 
     public IReadOnlyList<Alarm> History => (IReadOnlyList<Alarm>?)_history ?? [];
 
-    public Alarm? Find(string device, string type) => _open?.Find(a => a.Device == device && a.Type == type);
+    // Loops rather than List.Find with a lambda: the rules ask this for every device of every frame,
+    // and a capturing lambda costs an allocation per call even when no alarm is open.
+    public Alarm? Find(string device, string type)
+    {
+        if (_open is { } open)
+        {
+            foreach (var alarm in open)
+            {
+                if (alarm.Device == device && alarm.Type == type)
+                {
+                    return alarm;
+                }
+            }
+        }
 
-    public Alarm? FindById(string id) => _open?.Find(a => a.Id == id);
+        return null;
+    }
+
+    public Alarm? FindById(string id)
+    {
+        if (_open is { } open)
+        {
+            foreach (var alarm in open)
+            {
+                if (alarm.Id == id)
+                {
+                    return alarm;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Opens an alarm unless one of this device and type is open already; returns the new alarm or null.</summary>
     public Alarm? Raise(string pole, string device, string type, DateTimeOffset at, string detail)

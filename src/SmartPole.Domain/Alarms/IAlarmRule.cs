@@ -11,6 +11,9 @@ internal interface IAlarmRule
     /// <summary>The alarm type the rule raises and clears.</summary>
     string AlarmType { get; }
 
-    /// <summary>Judges the device's latest state.</summary>
-    RuleVerdict Evaluate(DeviceSlot device, RuleContext context);
+    /// <summary>Judges the device's latest state; allocation-free, since it runs for every device of every frame.</summary>
+    RuleOutcome Check(DeviceSlot device, RuleContext context);
+
+    /// <summary>Why the alarm holds, for an alarm about to be raised (only then: building the text costs).</summary>
+    string Describe(DeviceSlot device, RuleContext context);
 }

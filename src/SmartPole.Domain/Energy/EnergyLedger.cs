@@ -20,7 +20,7 @@ internal sealed class EnergyLedger(int maxDays)
         }
 
         _meters ??= [];
-        var meter = _meters.Find(m => m.Device == device);
+        var meter = FindMeter(device);
         if (meter is null)
         {
             _meters.Add(new Meter(device) { LastCounter = counter, LastTicks = at.UtcTicks });
@@ -57,6 +57,20 @@ internal sealed class EnergyLedger(int maxDays)
             meter.Days.AddRange(state.Days.Select(d => new KeyValuePair<int, double>(d.Day.DayNumber, d.KWh)));
             (_meters ??= []).Add(meter);
         }
+    }
+
+    // A loop, not List.Find with a capturing lambda: this runs for every metered device of every frame.
+    private Meter? FindMeter(string device)
+    {
+        foreach (var meter in _meters!)
+        {
+            if (meter.Device == device)
+            {
+                return meter;
+            }
+        }
+
+        return null;
     }
 
     private void Spread(Meter meter, double kWh, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo timeZone)

@@ -12,7 +12,7 @@ internal sealed class DeviceSlot
 
     public DeviceSlot(string id, DeviceKind kind)
     {
-        Id = id;
+        Id = DeviceIds.Share(id);
         Kind = kind;
         _definitions = MetricCatalog.Ordered(kind);
         Values = new double[_definitions.Length];
@@ -51,7 +51,7 @@ internal sealed class DeviceSlot
 
     public void Set(string name, double value)
     {
-        var index = MetricCatalog.IndexOf(Kind, name);
+        var index = IndexOf(name);
         if (index >= 0)
         {
             Values[index] = value;
@@ -73,7 +73,7 @@ internal sealed class DeviceSlot
 
     public bool TryGet(string name, out MetricValue value)
     {
-        var index = MetricCatalog.IndexOf(Kind, name);
+        var index = IndexOf(name);
         if (index >= 0)
         {
             if ((Present & (1u << index)) != 0)
@@ -119,6 +119,22 @@ internal sealed class DeviceSlot
     }
 
     public static double ToNumber(MetricValue value) => value.AsDouble();
+
+    // Names from the decoder and from the rules' literals are the catalog's own (interned) strings, so
+    // a reference scan of at most eight names finds them without hashing; anything else takes the dictionary.
+    private int IndexOf(string name)
+    {
+        var definitions = _definitions;
+        for (var i = 0; i < definitions.Length; i++)
+        {
+            if (ReferenceEquals(definitions[i].Name, name))
+            {
+                return i;
+            }
+        }
+
+        return MetricCatalog.IndexOf(Kind, name);
+    }
 
     private static MetricValue ToValue(MetricType type, double number) => type switch
     {

@@ -636,12 +636,16 @@ public sealed class PoleTwin
     {
         foreach (var rule in AlarmRules.For(device.Kind))
         {
-            var verdict = rule.Evaluate(device, context);
-            if (verdict.Outcome == RuleOutcome.Alarm)
+            var outcome = rule.Check(device, context);
+            if (outcome == RuleOutcome.Alarm)
             {
-                Raise(device.Id, rule.AlarmType, context.At, verdict.Detail);
+                // A condition that persists frame after frame keeps its open alarm: no text built, nothing raised.
+                if (_alarms.Find(device.Id, rule.AlarmType) is null)
+                {
+                    Raise(device.Id, rule.AlarmType, context.At, rule.Describe(device, context));
+                }
             }
-            else if (verdict.Outcome == RuleOutcome.Normal && !AlarmTypes.ClearedByOperatorOnly(rule.AlarmType))
+            else if (outcome == RuleOutcome.Normal && !AlarmTypes.ClearedByOperatorOnly(rule.AlarmType))
             {
                 Clear(device.Id, rule.AlarmType, context.At);
             }

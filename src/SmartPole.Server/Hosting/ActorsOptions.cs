@@ -11,4 +11,16 @@ public sealed class ActorsOptions
 
     /// <summary>Messages a pole's mailbox holds before ingestion waits. Default 256.</summary>
     public int MailboxCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// How long after its first unsaved change a pole actor saves its state (write-behind; it also
+    /// saves on deactivation and shutdown). A crash loses at most this much. Default 5 seconds.
+    /// </summary>
+    public TimeSpan SaveDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where actor state lives under <c>Storage:DataDirectory</c>: <c>sqlite</c> (one table in
+    /// <c>actors.db</c>, WAL, group-committed) or <c>files</c> (one file per actor under <c>actors/</c>). Default <c>sqlite</c>.
+    /// </summary>
+    public string StateStore { get; set; } = "sqlite";
 }

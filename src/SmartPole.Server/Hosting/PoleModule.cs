@@ -16,6 +16,12 @@ internal static class PoleModule
         services.AddOptions<ActorsOptions>().BindConfiguration(ActorsOptions.Section)
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Actors:IdleTimeout must be positive")
             .Validate(o => o.MailboxCapacity >= 1, "Actors:MailboxCapacity must be at least 1")
+            .Validate(o => o.SaveDelay > TimeSpan.Zero, "Actors:SaveDelay must be positive")
+            .Validate(o => o.StateStore is "sqlite" or "files", "Actors:StateStore must be 'sqlite' or 'files'")
+            .ValidateOnStart();
+        services.AddOptions<Dictionary<string, CityPoleOptions>>().BindConfiguration(CityPoleOptions.Section)
+            .Validate(c => c.Values.All(o => o.Lighting is "none" or "duskToDawn"), "Cities:{city}:Lighting must be 'none' or 'duskToDawn'")
+            .Validate(c => c.Values.All(o => o.ReportingInterval > TimeSpan.Zero), "Cities:{city}:ReportingInterval must be positive")
             .ValidateOnStart();
         services.AddOptions<LiveFeedOptions>().BindConfiguration(LiveFeedOptions.Section)
             .Validate(o => o.FlushInterval > TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromMilliseconds(50), "LiveFeed:FlushInterval must be between 0 and 50 ms")
@@ -39,14 +45,22 @@ internal static class PoleModule
         services.AddSingleton<DeadLetterLog>();
         services.AddSingleton<PoleSettingsProvider>();
         services.AddSingleton<IPolePublisher, BrokerPublisher>();
+        services.AddSingleton<PoleFeedQueue>();
         services.AddSingleton<IActorStateStore>(sp =>
-            new FileActorStateStore(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "actors")));
+        {
+            var data = sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory;
+            return sp.GetRequiredService<IOptions<ActorsOptions>>().Value.StateStore == "files"
+                ? new FileActorStateStore(Path.Combine(data, "actors"))
+                : new SqliteActorStateStore(Path.Combine(data, "actors.db"));
+        });
         services.AddSingleton(sp => new PoleActorServices(
             sp.GetRequiredService<ITimeSeriesWriter>(),
             sp.GetRequiredService<CityFeed>(),
+            sp.GetRequiredService<PoleFeedQueue>(),
             sp.GetRequiredService<PoleSettingsProvider>(),
             sp.GetRequiredService<IActorStateStore>(),
-            sp.GetRequiredService<IPolePublisher>()));
+            sp.GetRequiredService<IPolePublisher>(),
+            sp.GetRequiredService<IOptions<ActorsOptions>>().Value.SaveDelay));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ActorsOptions>>().Value;

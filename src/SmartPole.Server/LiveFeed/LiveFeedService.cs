@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SmartPole.Actors;
 using SmartPole.Server.Hosting;
+using SmartPole.Server.Poles;
 
 namespace SmartPole.Server.LiveFeed;
 
@@ -11,6 +13,8 @@ namespace SmartPole.Server.LiveFeed;
 /// </summary>
 internal sealed partial class LiveFeedService(
     CityFeed feed,
+    PoleFeedQueue changedPoles,
+    ActorHost<PoleActor> poles,
     IHubContext<CityHub, ICityClient> hub,
     IOptions<LiveFeedOptions> options,
     TimeProvider timeProvider,
@@ -33,6 +37,8 @@ internal sealed partial class LiveFeedService(
 
     private async Task FlushAsync()
     {
+        // Snapshots of poles changed since the last flush are built in their actors' turns now and go out with the next push.
+        changedPoles.RequestSnapshots(poles);
         foreach (var (city, poles) in feed.Drain())
         {
             try

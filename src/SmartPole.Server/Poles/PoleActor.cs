@@ -13,8 +13,10 @@ namespace SmartPole.Server.Poles;
 /// <summary>
 /// One pole's actor. Thin on purpose: each turn hands the message to the pole's twin (the
 /// behaviour lives in Domain), then does the I/O the twin asked for — readings to the time-series
-/// store, events and the new state to the live feed, config and commands to the pole over MQTT —
-/// and arms the one timer the twin needs next.
+/// store, events to the live feed, config and commands to the pole over MQTT — and arms the one
+/// timer the twin needs next. A plain change only marks the pole for the live feed, which asks for
+/// one snapshot per flush (<see cref="PoleFeedQueue"/>). State is saved write-behind: at most
+/// <see cref="PoleActorServices.SaveDelay"/> after the first unsaved change, and on deactivation.
 /// </summary>
 internal sealed class PoleActor(PoleActorServices services) : Actor
 {
@@ -22,6 +24,11 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
     private PoleTwin? _twin;
     private IDisposable? _timer;
     private DateTimeOffset? _timerDue;
+    private IDisposable? _saveTimer;
+
+    // Both touched only inside turns, which never overlap: no synchronisation needed.
+    private bool _feedMarked;
+    private bool _unsaved;
 
     private PoleTwin Twin => _twin ?? throw new InvalidOperationException("pole actor used before activation");
 
@@ -43,10 +50,28 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
     {
         _timer?.Dispose();
         _timer = null;
-        if (_twin is not null)
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        if (_twin is null)
         {
-            await services.State.WriteAsync(StateType, Key, PoleTwinStateSerializer.Serialize(_twin.ToState()), ct);
+            return;
         }
+
+        if (_feedMarked)
+        {
+            // A snapshot request already queued for this key would reach the next activation instead.
+            await PublishSnapshotAsync();
+        }
+
+        await SaveAsync(ct);
+    }
+
+    /// <summary>Publishes the twin's current state to the live feed; asked by <see cref="PoleFeedQueue"/> once per flush.</summary>
+    public ValueTask PublishSnapshotAsync()
+    {
+        _feedMarked = false;
+        services.Feed.Publish(Twin.ToSnapshot());
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Applies one frame: twin, time series, live feed. A duplicate changes nothing.</summary>
@@ -124,16 +149,64 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
     private async ValueTask AfterTurnAsync()
     {
         var events = Twin.TakeEvents();
-        foreach (var change in events)
+        if (events.Count == 0)
         {
-            if (change is DesiredConfigChanged config)
+            // The common case, a frame that changed readings only: the snapshot is built at flush time.
+            if (!_feedMarked)
             {
-                await services.Publisher.PublishAsync(PoleTopic.Config(Twin.City, Twin.Pole), config.Config.ToUtf8(), retain: true);
+                _feedMarked = true;
+                services.FeedQueue.Mark(Key);
             }
         }
+        else
+        {
+            foreach (var change in events)
+            {
+                if (change is DesiredConfigChanged config)
+                {
+                    await services.Publisher.PublishAsync(PoleTopic.Config(Twin.City, Twin.Pole), config.Config.ToUtf8(), retain: true);
+                }
+            }
 
-        services.Feed.Publish(Twin.ToSnapshot(), events);
+            // Events are delivered in order with the state they produced, never coalesced.
+            services.Feed.Publish(Twin.ToSnapshot(), events);
+        }
+
         ArmTimer();
+        ScheduleSave();
+    }
+
+    private void ScheduleSave()
+    {
+        _unsaved = true;
+        _saveTimer ??= RegisterTimer(OnSaveTimerAsync, services.SaveDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnSaveTimerAsync(CancellationToken ct)
+    {
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        await SaveAsync(ct);
+    }
+
+    private async ValueTask SaveAsync(CancellationToken ct)
+    {
+        if (!_unsaved || _twin is null)
+        {
+            return;
+        }
+
+        _unsaved = false;
+        try
+        {
+            await services.State.WriteAsync(StateType, Key, PoleTwinStateSerializer.Serialize(_twin.ToState()), ct);
+        }
+        catch
+        {
+            // The host logs the failed turn; the next change schedules another try, deactivation tries again.
+            _unsaved = true;
+            throw;
+        }
     }
 
     // The twin needs at most one wake-up (silence, command timeout, maintenance edge, next night).

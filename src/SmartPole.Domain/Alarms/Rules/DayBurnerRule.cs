@@ -13,20 +13,22 @@ internal sealed class DayBurnerRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.DayBurner;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, RuleContext context)
     {
         if (device.Flag("on") is not { } on)
         {
-            return RuleVerdict.NoData;
+            return RuleOutcome.NoData;
         }
 
         var now = context.ScheduledDimAt(context.At);
         var before = context.ScheduledDimAt(context.At - context.Thresholds.DayBurnerGrace);
         if (now is null || before is null)
         {
-            return RuleVerdict.NoData;
+            return RuleOutcome.NoData;
         }
 
-        return on && now == 0 && before == 0 ? RuleVerdict.Raise("on while the schedule says off") : RuleVerdict.Normal;
+        return on && now == 0 && before == 0 ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
+
+    public string Describe(DeviceSlot device, RuleContext context) => "on while the schedule says off";
 }

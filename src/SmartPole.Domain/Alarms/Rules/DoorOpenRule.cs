@@ -10,10 +10,12 @@ internal sealed class DoorOpenRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.DoorOpen;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context) => device.Flag("doorOpen") switch
+    public RuleOutcome Check(DeviceSlot device, RuleContext context) => device.Flag("doorOpen") switch
     {
-        null => RuleVerdict.NoData,
-        true when !context.InMaintenance => RuleVerdict.Raise("door open outside a maintenance window"),
-        _ => RuleVerdict.Normal,
+        null => RuleOutcome.NoData,
+        true when !context.InMaintenance => RuleOutcome.Alarm,
+        _ => RuleOutcome.Normal,
     };
+
+    public string Describe(DeviceSlot device, RuleContext context) => "door open outside a maintenance window";
 }

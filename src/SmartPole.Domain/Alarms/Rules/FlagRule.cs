@@ -10,10 +10,12 @@ internal sealed class FlagRule(DeviceKind kind, string metric, bool badValue, st
 
     public string AlarmType => alarmType;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context) => device.Flag(metric) switch
+    public RuleOutcome Check(DeviceSlot device, RuleContext context) => device.Flag(metric) switch
     {
-        null => RuleVerdict.NoData,
-        { } value when value == badValue => RuleVerdict.Raise($"{metric} {(badValue ? "true" : "false")}"),
-        _ => RuleVerdict.Normal,
+        null => RuleOutcome.NoData,
+        { } value when value == badValue => RuleOutcome.Alarm,
+        _ => RuleOutcome.Normal,
     };
+
+    public string Describe(DeviceSlot device, RuleContext context) => $"{metric} {(badValue ? "true" : "false")}";
 }

@@ -10,23 +10,27 @@ internal sealed class LampFailureRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.LampFailure;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, RuleContext context)
     {
         if (device.Flag("on") is not { } on || device.Number("powerW") is not { } power)
         {
-            return RuleVerdict.NoData;
-        }
-
-        var rated = context.RatedPowerW(device.Id);
-        if (rated <= 0)
-        {
-            rated = context.Thresholds.DefaultLampRatedW;
+            return RuleOutcome.NoData;
         }
 
         // A lamp dimmed to a low level still draws more than 5 % of rated: the driver's floor is above it.
+        return on && power < Rated(device, context) * context.Thresholds.LampFailureFraction ? RuleOutcome.Alarm : RuleOutcome.Normal;
+    }
+
+    public string Describe(DeviceSlot device, RuleContext context)
+    {
+        var rated = Rated(device, context);
         var floor = rated * context.Thresholds.LampFailureFraction;
-        return on && power < floor
-            ? RuleVerdict.Raise(string.Create(CultureInfo.InvariantCulture, $"on at {power:0.#} W, below {floor:0.#} W ({context.Thresholds.LampFailureFraction:P0} of {rated:0} W rated)"))
-            : RuleVerdict.Normal;
+        return string.Create(CultureInfo.InvariantCulture, $"on at {device.Number("powerW"):0.#} W, below {floor:0.#} W ({context.Thresholds.LampFailureFraction:P0} of {rated:0} W rated)");
+    }
+
+    private static double Rated(DeviceSlot device, RuleContext context)
+    {
+        var rated = context.RatedPowerW(device.Id);
+        return rated > 0 ? rated : context.Thresholds.DefaultLampRatedW;
     }
 }

@@ -10,16 +10,16 @@ internal sealed class NoiseRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.Noise;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, RuleContext context)
     {
         if (device.Number("noiseDb") is not { } noise)
         {
-            return RuleVerdict.NoData;
+            return RuleOutcome.NoData;
         }
 
-        var limit = context.Thresholds.NoiseLimitAt(context.LocalTime);
-        return noise > limit
-            ? RuleVerdict.Raise(string.Create(CultureInfo.InvariantCulture, $"noiseDb {noise:0.#} > {limit:0.#} dB(A)"))
-            : RuleVerdict.Normal;
+        return noise > context.Thresholds.NoiseLimitAt(context.LocalTime) ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
+
+    public string Describe(DeviceSlot device, RuleContext context) =>
+        string.Create(CultureInfo.InvariantCulture, $"noiseDb {device.Number("noiseDb"):0.#} > {context.Thresholds.NoiseLimitAt(context.LocalTime):0.#} dB(A)");
 }

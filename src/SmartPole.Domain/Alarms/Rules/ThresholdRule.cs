@@ -10,16 +10,16 @@ internal sealed class ThresholdRule(DeviceKind kind, string metric, string alarm
 
     public string AlarmType => alarmType;
 
-    public RuleVerdict Evaluate(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, RuleContext context)
     {
         if (device.Number(metric) is not { } value)
         {
-            return RuleVerdict.NoData;
+            return RuleOutcome.NoData;
         }
 
-        var max = limit(context.Thresholds);
-        return value > max
-            ? RuleVerdict.Raise(string.Create(CultureInfo.InvariantCulture, $"{metric} {value:0.##} > {max:0.##}"))
-            : RuleVerdict.Normal;
+        return value > limit(context.Thresholds) ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
+
+    public string Describe(DeviceSlot device, RuleContext context) =>
+        string.Create(CultureInfo.InvariantCulture, $"{metric} {device.Number(metric):0.##} > {limit(context.Thresholds):0.##}");
 }
