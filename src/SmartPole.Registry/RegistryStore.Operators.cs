@@ -117,6 +117,14 @@ public sealed partial class RegistryStore
         return city is null ? keys : keys.Where(k => k.Grants.Any(g => g.City == city)).ToList();
     }
 
+    /// <summary>True when key <paramref name="keyId"/> exists and is not revoked.</summary>
+    public async Task<bool> IsApiKeyActiveAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(null, "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", _ => true, cancellationToken, ("@id", keyId));
+        return rows.Count > 0;
+    }
+
     /// <summary>True when at least one working platform-admin key exists (the server issues the first one at first start).</summary>
     public async Task<bool> HasPlatformAdminAsync(CancellationToken cancellationToken = default)
     {
