@@ -102,7 +102,9 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
             _audited[key] = now;
             LogRefused(principal.Username, action, topic, decision.Reason!);
             var store = await registry.StoreAsync;
-            await store.AuditAsync(new AuditEntry(now, principal.City, principal.Username,
+            // Under the city aimed at, so its admins see who tried to reach their poles.
+            var aimed = topic.Split('/') is [_, var target, ..] && Ids.IsValid(target) ? target : principal.City;
+            await store.AuditAsync(new AuditEntry(now, aimed, principal.Username,
                 action == AclAction.Publish ? "mqtt.publish" : "mqtt.subscribe", AuditOutcome.Refused, $"{topic}: {decision.Reason}"));
         }
 
@@ -117,19 +119,13 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
             return;
         }
 
-        ProvisionResult result;
-        if (!mode.AnonymousMqtt && request!.RequestId != inbound.ClientId)
+        // The answer goes to sp/{city}/provision/{requestId}, which only the client whose id is the
+        // request id may subscribe to: asking for another gateway's id gets the asker nothing.
+        var store = await registry.StoreAsync;
+        var result = await store.ProvisionAsync(city, request!, cancellationToken);
+        if (result.Credential is not null)
         {
-            result = ProvisionResult.Refused(request.RequestId, "requestId must equal the MQTT client id");
-        }
-        else
-        {
-            var store = await registry.StoreAsync;
-            result = await store.ProvisionAsync(city, request!, cancellationToken);
-            if (result.Credential is not null)
-            {
-                await registry.SyncAsync(city, cancellationToken);
-            }
+            await registry.SyncAsync(city, cancellationToken);
         }
 
         LogProvisioned(city, request!.RequestId, result.Credential is not null, result.Refusal ?? "issued");
