@@ -14,7 +14,17 @@ public sealed class TenancyServer : IAsyncLifetime
     public const long MaxImportBytes = 4096;
 
     private readonly TempDirectory _data = new("tenancy-server");
+    private readonly (string Key, string Value)[] _settings;
     private WebApplicationFactory<Program> _factory = null!;
+
+    /// <summary>The server with the fixture's settings.</summary>
+    public TenancyServer()
+        : this([])
+    {
+    }
+
+    /// <summary>The server with extra settings on top of the fixture's (internal: a class fixture may have one public constructor).</summary>
+    internal TenancyServer(params (string Key, string Value)[] settings) => _settings = settings;
 
     public string AdminKey { get; private set; } = "";
 
@@ -34,6 +44,10 @@ public sealed class TenancyServer : IAsyncLifetime
             web.UseSetting("Registry:HashIterations", "10");
             web.UseSetting("Registry:CredentialHashIterations", "10");
             web.UseSetting("Registry:MaxImportBytes", MaxImportBytes.ToString(CultureInfo.InvariantCulture));
+            foreach (var (key, value) in _settings)
+            {
+                web.UseSetting(key, value);
+            }
         });
         using (var warmUp = _factory.CreateClient())
         {
