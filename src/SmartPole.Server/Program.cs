@@ -4,6 +4,7 @@ using SmartPole.Server.Apis;
 using SmartPole.Server.Demo;
 using SmartPole.Server.Hosting;
 using SmartPole.Server.LiveFeed;
+using SmartPole.Server.Tenancy;
 
 // Content (appsettings, wwwroot) comes from beside the binaries, wherever the process is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -12,6 +13,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 builder.AddTimeSeries();
+builder.AddTenancy();
 builder.AddPoles();
 builder.AddDemo();
 
@@ -20,12 +22,14 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseTenancy();
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapCityApi();
 app.MapTelemetryApi();
 app.MapPoleOperationsApi();
 app.MapDeadLetterApi();
+app.MapTenancyApi();
 app.MapHub<CityHub>("/hubs/city");
 app.MapMqttWebSocket();
 app.AnnounceAddresses();

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using SmartPole.Mqtt;
 using SmartPole.Server.Hosting;
+using SmartPole.Server.Tenancy;
 
 namespace SmartPole.Server.Ingest;
 
@@ -14,6 +15,7 @@ internal sealed partial class MqttEdgeService(
     IOptions<MqttEdgeOptions> options,
     IOptions<DemoOptions> demo,
     TelemetryIngestor ingestor,
+    BrokerGuard guard,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
     ILogger<MqttEdgeService> logger) : IHostedService, IAsyncDisposable, IMqttEdge
@@ -45,6 +47,7 @@ internal sealed partial class MqttEdgeService(
         {
             MessageReceivedAsync = ingestor.HandleAsync,
         };
+        guard.Attach(broker);
         await broker.StartAsync(cancellationToken);
         _broker = broker;
         LogListening(broker.LocalEndPoint.Port, allowAnonymous);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using SmartPole.Domain;
 using SmartPole.Server.Poles;
+using SmartPole.Server.Tenancy;
 
 namespace SmartPole.Server.LiveFeed;
 
@@ -8,7 +9,7 @@ namespace SmartPole.Server.LiveFeed;
 /// The live city hub at <c>/hubs/city</c>. A dashboard joins a city and then receives batched
 /// <see cref="ICityClient.PolesUpdated"/> pushes. Methods and payloads: HUB.md beside this file.
 /// </summary>
-internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel) : Hub<ICityClient>
+internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel, CityAccess access) : Hub<ICityClient>
 {
     /// <summary>
     /// Joins the city's group and returns its current state (also the resync after a reconnect). A
@@ -21,6 +22,7 @@ internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel) : 
             throw new HubException($"Unknown city '{city}'.");
         }
 
+        await access.CheckJoinAsync(Context, city);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(city));
         return new CityView(city, readModel.OfCity(city));
     }

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using SmartPole.Domain;
+using SmartPole.Mqtt;
+using SmartPole.Registry;
+using SmartPole.Registry.Provisioning;
+
+namespace SmartPole.Server.Tenancy;
+
+/// <summary>
+/// Puts the registry in front of the embedded broker: the authenticate hook checks pole, gateway and
+/// provisioning credentials (failed logins rate-limited per address), the authorize hooks apply
+/// <see cref="TopicAcl"/>, refusals are audited (one entry per client and topic a minute, so a
+/// misbehaving gateway cannot flood the log), and requests on <c>sp/{city}/provision</c> are answered
+/// on <c>sp/{city}/provision/{requestId}</c>. In open mode it attaches nothing but provisioning.
+/// Passwords are never logged or audited.
+/// </summary>
+internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimiter limiter, TenancyMode mode, TimeProvider timeProvider, ILogger<BrokerGuard> logger)
+{
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<string, MqttPrincipal> _byClient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Client, string Topic), DateTimeOffset> _audited = new();
+
+    /// <summary>Attaches the hooks to <paramref name="broker"/> (before it starts), keeping its message hook behind provisioning.</summary>
+    public void Attach(MqttBroker broker)
+    {
+        var next = broker.MessageReceivedAsync;
+        broker.MessageReceivedAsync = async (inbound, ct) =>
+        {
+            if (IsProvisionTopic(inbound.Message.Topic, out var city))
+            {
+                await ProvisionAsync(broker, city, inbound, ct);
+                return;
+            }
+
+            if (next is not null)
+            {
+                await next(inbound, ct);
+            }
+        };
+        if (mode.AnonymousMqtt)
+        {
+            return;
+        }
+
+        broker.AuthenticateAsync = AuthenticateAsync;
+        broker.AuthorizePublishAsync = m => AuthorizeAsync(m.ClientId, m.Username, m.Message.Topic, AclAction.Publish);
+        broker.AuthorizeSubscribeAsync = s => AuthorizeAsync(s.ClientId, s.Username, s.TopicFilter, AclAction.Subscribe);
+    }
+
+    private async ValueTask<MqttConnectReasonCode> AuthenticateAsync(MqttConnectContext context)
+    {
+        if (limiter.IsLockedOut(context.RemoteEndPoint))
+        {
+            return MqttConnectReasonCode.NotAuthorized;
+        }
+
+        var store = await registry.StoreAsync;
+        var principal = context.Username is null ? null : await store.AuthenticateMqttAsync(context.Username, context.Password);
+        if (principal is null)
+        {
+            var lockedOut = limiter.RecordFailure(context.RemoteEndPoint);
+            var address = context.RemoteEndPoint?.ToString() ?? "unknown";
+            LogLoginRefused(context.ClientId, context.Username ?? "(none)", address, lockedOut);
+            await store.AuditAsync(new AuditEntry(timeProvider.GetUtcNow(), CityOf(context.Username), context.Username ?? "anonymous", "mqtt.connect", AuditOutcome.Refused,
+                $"bad credentials from {address}{(lockedOut ? "; address locked out" : "")}"));
+            return context.Username is null ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        limiter.RecordSuccess(context.RemoteEndPoint);
+        if (_byClient.Count >= MaxRemembered)
+        {
+            _byClient.Clear();
+        }
+
+        _byClient[context.ClientId] = principal;
+        return MqttConnectReasonCode.Success;
+    }
+
+    private async ValueTask<bool> AuthorizeAsync(string clientId, string? username, string topic, AclAction action)
+    {
+        if (!_byClient.TryGetValue(clientId, out var principal) || principal.Username != username)
+        {
+            return false;
+        }
+
+        var decision = TopicAcl.Decide(principal, clientId, topic, action);
+        if (decision.Allowed)
+        {
+            return true;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var key = (clientId, topic);
+        if (!_audited.TryGetValue(key, out var last) || now - last >= TimeSpan.FromMinutes(1))
+        {
+            if (_audited.Count >= MaxRemembered)
+            {
+                _audited.Clear();
+            }
+
+            _audited[key] = now;
+            LogRefused(principal.Username, action, topic, decision.Reason!);
+            var store = await registry.StoreAsync;
+            // Under the city aimed at, so its admins see who tried to reach their poles.
+            var aimed = topic.Split('/') is [_, var target, ..] && Ids.IsValid(target) ? target : principal.City;
+            await store.AuditAsync(new AuditEntry(now, aimed, principal.Username,
+                action == AclAction.Publish ? "mqtt.publish" : "mqtt.subscribe", AuditOutcome.Refused, $"{topic}: {decision.Reason}"));
+        }
+
+        return false;
+    }
+
+    private async Task ProvisionAsync(MqttBroker broker, string city, MqttInboundMessage inbound, CancellationToken cancellationToken)
+    {
+        if (!ProvisioningMessages.TryParseRequest(inbound.Message.Payload.Span, out var request, out var error))
+        {
+            LogBadProvisioning(inbound.ClientId, city, error!);
+            return;
+        }
+
+        // The answer goes to sp/{city}/provision/{requestId}, which only the client whose id is the
+        // request id may subscribe to: asking for another gateway's id gets the asker nothing.
+        var store = await registry.StoreAsync;
+        var result = await store.ProvisionAsync(city, request!, cancellationToken);
+        if (result.Credential is not null)
+        {
+            await registry.SyncAsync(city, cancellationToken);
+        }
+
+        LogProvisioned(city, request!.RequestId, result.Credential is not null, result.Refusal ?? "issued");
+        if (!Ids.IsValid(request.RequestId))
+        {
+            return;
+        }
+
+        await broker.PublishAsync(
+            new MqttApplicationMessage($"sp/{city}/{Ids.Reserved}/{request.RequestId}", ProvisioningMessages.Answer(result, request.Poles), MqttQualityOfService.AtLeastOnce),
+            cancellationToken);
+    }
+
+    private static bool IsProvisionTopic(string topic, out string city)
+    {
+        var parts = topic.Split('/');
+        city = parts.Length == 3 ? parts[1] : "";
+        return parts.Length == 3 && parts[0] == Domain.Wire.PoleTopic.Root && parts[2] == Ids.Reserved && Ids.IsValid(city);
+    }
+
+    private static string? CityOf(string? username)
+    {
+        var dot = username?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        return dot > 0 && Ids.IsValid(username.AsSpan(0, dot)) ? username![..dot] : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused: client {ClientId}, user {Username}, from {Address} (locked out: {LockedOut})")]
+    private partial void LogLoginRefused(string clientId, string username, string address, bool lockedOut);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT {Action} refused for {Username} on {Topic}: {Reason}")]
+    private partial void LogRefused(string username, AclAction action, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning request from {ClientId} in {City} ignored: {Error}")]
+    private partial void LogBadProvisioning(string clientId, string city, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioning request {RequestId} in {City}: issued {Issued} ({Outcome})")]
+    private partial void LogProvisioned(string city, string requestId, bool issued, string outcome);
+}
