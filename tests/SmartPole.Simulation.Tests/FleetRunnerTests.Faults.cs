@@ -38,10 +38,12 @@ public sealed partial class FleetRunnerTests
         Assert.Equal((1, 1, 0), (summary.Faults, summary.Events, summary.Errors));
     }
 
-    [Fact]
-    public async Task A_supply_loss_is_seen_by_a_subscriber_as_every_device_of_the_pole_going_dark_at_once()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task A_supply_loss_is_seen_by_a_subscriber_as_every_device_of_the_pole_going_dark_at_once(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/+/telemetry");
         var city = FirstPoles(1);
         var pole = city.Poles[0].Id;
@@ -69,10 +71,12 @@ public sealed partial class FleetRunnerTests
         Assert.All(dark.Devices.Where(d => d.Metrics.Any(m => m.Name == "powerW")), d => Assert.Equal(0, Number(dark, d.DeviceId, "powerW")));
     }
 
-    [Fact]
-    public async Task A_gateway_drop_closes_the_socket_so_the_broker_publishes_the_will_and_the_pole_comes_back_online()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task A_gateway_drop_closes_the_socket_so_the_broker_publishes_the_will_and_the_pole_comes_back_online(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/#");
         var city = FirstPoles(2);
         var pole = city.Poles[0].Id;
