@@ -45,9 +45,12 @@ internal sealed class SimulatorScenario : IScenario
         var baseline = Memory();
         var options = Options(broker, CityInterval, MqttQualityOfService.AtLeastOnce, GatewayPoles);
         var runner = new FleetRunner(GeneratedCity.Create("bench", CityPoles, seed: 1), options);
+        const string Case = "100,000 poles × 1 frame/10 s, gateway mode";
+        var models = Memory();
+        report.Record(Scenario, Case, "simulator", "managed heap per pole, models only (after full GC)", "KiB", (models.Heap - baseline.Heap) / 1024.0 / CityPoles,
+            "100,000 generated poles (city, devices, device models) built, nothing connected yet");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = runner.RunAsync(stop.Token);
-        const string Case = "100,000 poles × 1 frame/10 s, gateway mode";
         try
         {
             // Every gateway connected and greeted, then one whole interval so the poles' stagger has settled.
