@@ -18,9 +18,13 @@ public sealed partial class FleetRunnerTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/#");
         var city = FirstPoles(12);
-        var runner = new FleetRunner(city, Options(broker, interval: TimeSpan.FromMilliseconds(200), duration: TimeSpan.FromSeconds(1.5), MqttQualityOfService.AtLeastOnce));
+        var runner = new FleetRunner(city, Options(broker, interval: TimeSpan.FromMilliseconds(200), duration: null, MqttQualityOfService.AtLeastOnce));
+        using var stop = new CancellationTokenSource();
 
-        var summary = await runner.RunAsync();
+        var run = runner.RunAsync(stop.Token);
+        await witness.WaitForMessagesAsync(m => m.Contains("/telemetry ", StringComparison.Ordinal), 12 * 5, Patience);
+        await stop.CancelAsync();
+        var summary = await run;
         await witness.WaitForMessagesAsync(IsStatus("offline"), city.Poles.Count, Patience);
         var frames = witness.Messages.Where(m => m.Contains("/telemetry ", StringComparison.Ordinal)).ToList();
 
