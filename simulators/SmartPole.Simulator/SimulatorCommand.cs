@@ -71,6 +71,8 @@ internal sealed class SimulatorCommand
             "lampFailure, dayBurner, doorOpened, tilt, sosPressed, cameraOffline, smallCellOffAir, supplyLoss, gatewayDrop " +
             "('all' = these), and only when named, the malformed payloads badJson, unknownKind, wrongType ('malformed' = these three). " +
             "Events go to sp/{city}/{pole}/events.\n\n" +
+            "On a terminal a live view shows connections, frames/s, acks, commands, faults and the latest events; " +
+            "when the output is redirected it writes plain status lines instead (and --summary FILE the final counts as JSON).\n\n" +
             "Exit codes: 0 done; 1 bad arguments or manifest; 2 could not connect to the broker; " +
             "3 QoS 1 frames were sent but not all acknowledged.\n\n" +
             "Examples:\n" +

@@ -4,15 +4,13 @@ using Microsoft.Extensions.Logging;
 using SmartPole.Domain.Cities;
 using SmartPole.Mqtt;
 using SmartPole.Simulation;
+using Spectre.Console;
 
 namespace SmartPole.Simulator;
 
-/// <summary>One simulator run: picks the city, runs the fleet with a live status line, writes the summary, chooses the exit code.</summary>
+/// <summary>One simulator run: picks the city, runs the fleet with the live view (or plain status lines), writes the summary, chooses the exit code.</summary>
 internal static class SimulatorRun
 {
-    // The live line is rewritten in place; padding wipes what a longer previous line left behind.
-    private const int StatusWidth = 240;
-
     public static async Task<int> ExecuteAsync(SimulatorCommand command, ParseResult result, CancellationToken cancellationToken)
     {
         var output = result.InvocationConfiguration.Output;
@@ -52,22 +50,46 @@ internal static class SimulatorRun
         };
 
         var verbose = result.GetValue(command.Verbose);
-        using var logging = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("SmartPole.Mqtt", verbose ? LogLevel.Debug : LogLevel.Error)
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
-        var runner = new FleetRunner(city, options, logging);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"SmartPole simulator: {city.Poles.Count} poles of {city.NameEn} ({city.Id}) on {runner.ConnectionCount} connections to {options.Broker}, a frame every {Format(options.Interval)} at QoS {(int)qos}, {(options.Duration is { } d ? "for " + Format(d) : "until Ctrl+C")}.")).ConfigureAwait(false);
 
+        // On a terminal the live view owns the screen and log lines go to its "latest" panel; redirected, they are plain lines.
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        using var statusStop = new CancellationTokenSource();
-        var status = ShowStatusAsync(runner, output, interactive, statusStop.Token);
-        var summary = await runner.RunAsync(cancellationToken).ConfigureAwait(false);
-        await statusStop.CancelAsync().ConfigureAwait(false);
-        await status.ConfigureAwait(false);
+        using var activity = new RecentActivity(8, TimeProvider.System);
+        using var logging = LoggerFactory.Create(builder =>
+        {
+            if (interactive)
+            {
+                builder.AddProvider(activity).AddFilter("SmartPole.Simulation", verbose ? LogLevel.Debug : LogLevel.Information);
+            }
+            else
+            {
+                builder.AddSimpleConsole(o => o.SingleLine = true);
+            }
 
-        await output.WriteLineAsync(interactive ? "\r" + Describe(summary, runner.ConnectionCount, "Done").PadRight(StatusWidth) : Describe(summary, runner.ConnectionCount, "Done")).ConfigureAwait(false);
+            builder.AddFilter("SmartPole.Mqtt", verbose ? LogLevel.Debug : LogLevel.Error)
+                .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+        });
+        var runner = new FleetRunner(city, options, logging);
+        var title = string.Create(CultureInfo.InvariantCulture,
+            $"SmartPole simulator: {city.Poles.Count} poles of {city.NameEn} ({city.Id}) on {runner.ConnectionCount} connections to {options.Broker}, a frame every {Format(options.Interval)} at QoS {(int)qos}, {(options.Duration is { } d ? "for " + Format(d) : "until Ctrl+C")}.");
+        FleetSummary summary;
+        if (interactive)
+        {
+            var run = runner.RunAsync(cancellationToken);
+            await new LiveView(title, runner.ConnectionCount, qos == MqttQualityOfService.AtLeastOnce, TimeProvider.System)
+                .ShowAsync(AnsiConsole.Console, runner, activity, run).ConfigureAwait(false);
+            summary = await run.ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(title).ConfigureAwait(false);
+            using var statusStop = new CancellationTokenSource();
+            var status = ShowStatusAsync(runner, output, statusStop.Token);
+            summary = await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+            await statusStop.CancelAsync().ConfigureAwait(false);
+            await status.ConfigureAwait(false);
+            await output.WriteLineAsync(Describe(summary, runner.ConnectionCount, "Done")).ConfigureAwait(false);
+        }
+
         if (result.GetValue(command.Summary) is { } summaryFile)
         {
             summaryFile.Directory?.Create();
@@ -129,15 +151,15 @@ internal static class SimulatorRun
         return (city, credentials);
     }
 
-    private static async Task ShowStatusAsync(FleetRunner runner, TextWriter output, bool interactive, CancellationToken cancellationToken)
+    // Redirected output (a log file, CI) gets a plain status line every 10 s.
+    private static async Task ShowStatusAsync(FleetRunner runner, TextWriter output, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interactive ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                var line = Describe(runner.Snapshot(), runner.ConnectionCount, "Running");
-                await (interactive ? output.WriteAsync("\r" + line.PadRight(StatusWidth)) : output.WriteLineAsync(line)).ConfigureAwait(false);
+                await output.WriteLineAsync(Describe(runner.Snapshot(), runner.ConnectionCount, "Running")).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

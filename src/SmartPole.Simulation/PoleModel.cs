@@ -26,6 +26,7 @@ public sealed class PoleModel
     private DateTimeOffset? _lastModelTime;
     private long _seq;
     private TimeSpan? _reportingInterval;
+    private TaskCompletionSource? _intervalChanged;
 
     /// <summary>Builds the models of <paramref name="pole"/>'s devices.</summary>
     /// <param name="cityId">The city the pole belongs to (part of the seed).</param>
@@ -72,6 +73,18 @@ public sealed class PoleModel
             lock (_gate)
             {
                 return _reportingInterval;
+            }
+        }
+    }
+
+    /// <summary>Completes the next time a config changes <see cref="ReportingInterval"/>, so a pole waiting out a long interval hears of a shorter one at once.</summary>
+    internal Task IntervalChanged
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_intervalChanged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
         }
     }
@@ -344,8 +357,14 @@ public sealed class PoleModel
             return CommandAck.Failed($"invalid JSON: {e.Message}");
         }
 
+        TaskCompletionSource? changed = null;
         lock (_gate)
         {
+            if (interval is not null && interval != _reportingInterval)
+            {
+                (changed, _intervalChanged) = (_intervalChanged, null);
+            }
+
             _reportingInterval = interval ?? _reportingInterval;
             if (schedule is not null)
             {
@@ -356,6 +375,7 @@ public sealed class PoleModel
             }
         }
 
+        changed?.TrySetResult();
         return CommandAck.Applied;
     }
 

@@ -12,6 +12,7 @@ IScenario[] scenarios =
     new ColdStartScenario(),
     new SteadyCityScenario(),
     new LivePathScenario(),
+    new SimulatorScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();
 

@@ -1,5 +1,6 @@
 using SmartPole.Domain;
 using SmartPole.Simulation;
+using SmartPole.Testing;
 
 namespace SmartPole.Simulation.Tests;
 
@@ -59,6 +60,18 @@ public sealed class DemoCityTests
         Assert.InRange(Count(DeviceKind.Charger), 1, poles.Count / 10);
         Assert.InRange(Count(DeviceKind.Sos), 1, poles.Count / 4);
         Assert.Contains(poles, p => p.Devices.Any(d => d.Id == "lamp-2"));
+    }
+
+    [Fact]
+    public void Shenzhen_is_read_from_the_shared_data_file_a_manifest_that_also_loads_with_its_credentials_empty()
+    {
+        var file = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "SmartPole.Simulation", "Cities", "shenzhen-futian.json"));
+
+        var manifest = CityManifest.Parse(DemoCity.ReadManifest());
+
+        Assert.Equal(file, DemoCity.ReadManifest());
+        Assert.Empty(manifest.Credentials);
+        Assert.Equal(DemoCity.Shenzhen.Poles.Select(p => (p.Id, p.Name, p.Latitude, p.Longitude, p.Devices.Count)), manifest.City.Poles.Select(p => (p.Id, p.Name, p.Latitude, p.Longitude, p.Devices.Count)));
     }
 
     [Fact]

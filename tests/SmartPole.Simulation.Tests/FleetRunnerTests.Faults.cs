@@ -38,10 +38,12 @@ public sealed partial class FleetRunnerTests
         Assert.Equal((1, 1, 0), (summary.Faults, summary.Events, summary.Errors));
     }
 
-    [Fact]
-    public async Task A_supply_loss_is_seen_by_a_subscriber_as_every_device_of_the_pole_going_dark_at_once()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task A_supply_loss_is_seen_by_a_subscriber_as_every_device_of_the_pole_going_dark_at_once(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/+/telemetry");
         var city = FirstPoles(1);
         var pole = city.Poles[0].Id;
@@ -69,10 +71,12 @@ public sealed partial class FleetRunnerTests
         Assert.All(dark.Devices.Where(d => d.Metrics.Any(m => m.Name == "powerW")), d => Assert.Equal(0, Number(dark, d.DeviceId, "powerW")));
     }
 
-    [Fact]
-    public async Task A_gateway_drop_closes_the_socket_so_the_broker_publishes_the_will_and_the_pole_comes_back_online()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task A_gateway_drop_closes_the_socket_so_the_broker_publishes_the_will_and_the_pole_comes_back_online(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/#");
         var city = FirstPoles(2);
         var pole = city.Poles[0].Id;
@@ -135,15 +139,19 @@ public sealed partial class FleetRunnerTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/+/events");
-        var options = Options(broker, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), MqttQualityOfService.AtLeastOnce);
+        var options = Options(broker, TimeSpan.FromMilliseconds(100), null, MqttQualityOfService.AtLeastOnce);
 
-        // About 0.3 faults per 100 ms frame, each lasting a second: every pole opens its door and leans within the run.
+        // About 0.3 faults per 100 ms frame, each lasting a second: the poles open their doors and lean within seconds.
         options.Faults = [FaultKind.DoorOpened, FaultKind.Tilt];
         options.FaultRate = 10_000;
         options.FaultDuration = TimeSpan.FromSeconds(1);
         var runner = new FleetRunner(FirstPoles(4), options);
+        using var stop = new CancellationTokenSource();
 
-        var summary = await runner.RunAsync();
+        var run = runner.RunAsync(stop.Token);
+        await witness.WaitForMessagesAsync(_ => true, 8, Patience);
+        await stop.CancelAsync();
+        var summary = await run;
         var events = await witness.WaitForMessagesAsync(_ => true, (int)summary.Events, Patience);
 
         Assert.True(summary.Events >= 8, $"only {summary.Events} events");

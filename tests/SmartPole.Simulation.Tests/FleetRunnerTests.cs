@@ -18,9 +18,13 @@ public sealed partial class FleetRunnerTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/#");
         var city = FirstPoles(12);
-        var runner = new FleetRunner(city, Options(broker, interval: TimeSpan.FromMilliseconds(200), duration: TimeSpan.FromSeconds(1.5), MqttQualityOfService.AtLeastOnce));
+        var runner = new FleetRunner(city, Options(broker, interval: TimeSpan.FromMilliseconds(200), duration: null, MqttQualityOfService.AtLeastOnce));
+        using var stop = new CancellationTokenSource();
 
-        var summary = await runner.RunAsync();
+        var run = runner.RunAsync(stop.Token);
+        await witness.WaitForMessagesAsync(m => m.Contains("/telemetry ", StringComparison.Ordinal), 12 * 5, Patience);
+        await stop.CancelAsync();
+        var summary = await run;
         await witness.WaitForMessagesAsync(IsStatus("offline"), city.Poles.Count, Patience);
         var frames = witness.Messages.Where(m => m.Contains("/telemetry ", StringComparison.Ordinal)).ToList();
 
@@ -76,10 +80,12 @@ public sealed partial class FleetRunnerTests
         Assert.Equal(city.Poles.Select(p => p.Id).Order(), frames.Select(TopicOf).Distinct().Select(t => t.Split('/')[2]).Order());
     }
 
-    [Fact]
-    public async Task A_dim_command_is_acked_and_shows_in_the_next_frames()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task A_dim_command_is_acked_and_shows_in_the_next_frames(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/#");
         var city = FirstPoles(2);
         var options = Options(broker, interval: TimeSpan.FromMilliseconds(200), duration: null, MqttQualityOfService.AtMostOnce);
@@ -92,8 +98,8 @@ public sealed partial class FleetRunnerTests
         await witness.WaitForMessagesAsync(IsStatus("online"), 2, Patience);
         var pole = city.Poles[0].Id;
 
-        await Publish(broker, $"sp/shenzhen/{pole}/cmd/c-42", """{"device":"lamp-1","action":"dim","args":{"pct":30}}""");
-        await Publish(broker, $"sp/shenzhen/{pole}/cmd/c-43", """{"device":"lamp-7","action":"on"}""");
+        await Publish(broker.Port, $"sp/shenzhen/{pole}/cmd/c-42", """{"device":"lamp-1","action":"dim","args":{"pct":30}}""");
+        await Publish(broker.Port, $"sp/shenzhen/{pole}/cmd/c-43", """{"device":"lamp-7","action":"on"}""");
         var ack = await witness.WaitForMessagesAsync(m => m.StartsWith($"sp/shenzhen/{pole}/cmd/c-42/ack ", StringComparison.Ordinal), 1, Patience);
         var refusal = await witness.WaitForMessagesAsync(m => m.StartsWith($"sp/shenzhen/{pole}/cmd/c-43/ack ", StringComparison.Ordinal), 1, Patience);
         var before = witness.Messages.Count(m => m.StartsWith($"sp/shenzhen/{pole}/telemetry ", StringComparison.Ordinal));
@@ -108,13 +114,15 @@ public sealed partial class FleetRunnerTests
         Assert.Equal(2, summary.CommandsAcked);
     }
 
-    [Fact]
-    public async Task The_retained_config_sets_the_schedule_and_the_reporting_interval_of_its_pole_only()
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.SmartPole)]
+    public async Task The_retained_config_sets_the_schedule_and_the_reporting_interval_of_its_pole_only(string brokerKind)
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync(brokerKind);
         var city = FirstPoles(2);
         var (configured, other) = (city.Poles[0].Id, city.Poles[1].Id);
-        await Publish(broker, $"sp/shenzhen/{configured}/config", """{"intervalS":0.2,"lighting":{"onAt":"21:00","offAt":"05:00"}}""", retain: true);
+        await Publish(broker.Port, $"sp/shenzhen/{configured}/config", """{"intervalS":0.2,"lighting":{"onAt":"21:00","offAt":"05:00"}}""", retain: true);
         await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/+/telemetry");
         var options = Options(broker, interval: TimeSpan.FromSeconds(30), duration: null, MqttQualityOfService.AtMostOnce);
         options.SimulatedStart = new DateTimeOffset(2026, 11, 21, 20, 0, 0, TimeSpan.FromHours(8));
@@ -150,16 +158,23 @@ public sealed partial class FleetRunnerTests
     public async Task The_rate_cap_holds_the_whole_fleet_to_the_frames_per_second_asked()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        var options = Options(broker, interval: TimeSpan.Zero, duration: TimeSpan.FromSeconds(2), MqttQualityOfService.AtMostOnce);
+        await using var witness = await MosquittoSubscriber.StartAsync(broker.Port, "sp/shenzhen/+/telemetry");
+        var options = Options(broker, interval: TimeSpan.Zero, duration: null, MqttQualityOfService.AtMostOnce);
         options.Rate = 100;
         var runner = new FleetRunner(FirstPoles(20), options);
+        using var stop = new CancellationTokenSource();
 
-        var summary = await runner.RunAsync();
+        var run = runner.RunAsync(stop.Token);
+        await witness.WaitForMessagesAsync(_ => true, 60, Patience);
+        await stop.CancelAsync();
+        var summary = await run;
 
         Assert.Equal(0, summary.Errors);
-        // Uncapped, 20 poles at interval 0 send thousands of frames a second; the cap is what keeps this low.
-        // The lower bound is loose: a busy test machine may start the poles late.
-        Assert.InRange(summary.FramesSent, 10, (100 * summary.ElapsedSeconds) + 25);
+        Assert.True(summary.FramesSent >= 60);
+        // Uncapped, 20 poles at interval 0 send thousands of frames a second. The gate opens one slot every
+        // 1/100 s from the start of the run, so by the run's own measured end at most 100 × elapsed + 1 frames
+        // can have passed it (+1 for the gate's half-millisecond early release): a slow machine only lowers the count.
+        Assert.InRange(summary.FramesSent, 60, (100 * summary.ElapsedSeconds) + 2);
     }
 
     [Fact]
@@ -202,9 +217,15 @@ public sealed partial class FleetRunnerTests
         Assert.Equal("Qos", error.ParamName);
     }
 
-    private static FleetOptions Options(MosquittoBroker broker, TimeSpan interval, TimeSpan? duration, MqttQualityOfService qos) => new()
+    private static FleetOptions Options(MosquittoBroker broker, TimeSpan interval, TimeSpan? duration, MqttQualityOfService qos) =>
+        Options(broker.Port, interval, duration, qos);
+
+    private static FleetOptions Options(TestBroker broker, TimeSpan interval, TimeSpan? duration, MqttQualityOfService qos) =>
+        Options(broker.Port, interval, duration, qos);
+
+    private static FleetOptions Options(int port, TimeSpan interval, TimeSpan? duration, MqttQualityOfService qos) => new()
     {
-        Broker = new Uri($"mqtt://127.0.0.1:{broker.Port}"),
+        Broker = new Uri($"mqtt://127.0.0.1:{port}"),
         Interval = interval,
         Duration = duration,
         Qos = qos,
@@ -228,9 +249,9 @@ public sealed partial class FleetRunnerTests
     private static double LampDim(TelemetryFrame frame) =>
         frame.Devices.Single(d => d.DeviceId == "lamp-1").Metrics.Single(m => m.Name == "dimPct").Value.AsDouble();
 
-    private static async Task Publish(MosquittoBroker broker, string topic, string payload, bool retain = false)
+    private static async Task Publish(int port, string topic, string payload, bool retain = false)
     {
-        string[] arguments = ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", "1", "-t", topic, "-m", payload];
+        string[] arguments = ["-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", "1", "-t", topic, "-m", payload];
         await using var pub = ManagedProcess.Start(RealPeer.MosquittoPub, retain ? [.. arguments, "-r"] : arguments);
         Assert.Equal(0, await pub.WaitForExitAsync(Patience));
     }

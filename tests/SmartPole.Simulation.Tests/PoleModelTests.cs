@@ -291,6 +291,21 @@ public sealed partial class PoleModelTests
         Assert.Equal(20, Value(at2, "lamp-1", "dimPct"));
     }
 
+    [Fact]
+    public void A_config_that_changes_the_interval_wakes_whoever_waits_for_it_and_one_that_keeps_it_does_not()
+    {
+        var model = new PoleModel("shenzhen", PoleWithEverything(), Shanghai, seed: 1);
+        var first = model.IntervalChanged;
+
+        model.ApplyConfig("""{"intervalS":5}"""u8);
+        var second = model.IntervalChanged;
+        model.ApplyConfig("""{"intervalS":5,"lighting":{"onAt":"19:00","offAt":"05:00"}}"""u8);
+
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.False(second.IsCompleted);
+        Assert.Same(second, model.IntervalChanged);
+    }
+
     [Theory]
     [InlineData("""{"intervalS":-1}""", "intervalS")]
     [InlineData("""{"lighting":{"onAt":"25:00","offAt":"06:00"}}""", "onAt and offAt")]

@@ -106,6 +106,7 @@ public sealed class SimulatorCommandTests
 
         Assert.Contains("2 could not connect", help, StringComparison.Ordinal);
         Assert.Contains("'malformed' = these three", help, StringComparison.Ordinal);
+        Assert.Contains("live view", help, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -300,16 +300,34 @@ public sealed partial class FleetRunner
         var topic = PoleTopic.Telemetry(_city.Id, pole.Pole.Id);
         // Stagger: pole k of n starts k/n of an interval after the start, so the fleet publishes evenly.
         var due = run.Start + (_options.Interval * ((double)poleIndex / Math.Max(1, _models.Length)));
+        DateTimeOffset? previous = null;
+        var scheduled = _options.Interval;
         while (!run.Stop.IsCancellationRequested)
         {
-            // The platform's retained config may change the interval at any time.
+            // The platform's retained config may change the interval at any time: taken before the interval is
+            // read, the signal cannot miss a change that lands in between.
+            var changed = pole.IntervalChanged;
             var interval = pole.ReportingInterval ?? _options.Interval;
+            if (interval != scheduled)
+            {
+                // A shorter interval applies from the previous frame on, not after the long wait already begun.
+                var sooner = (previous ?? _time.GetUtcNow()) + interval;
+                due = sooner < due ? sooner : due;
+                scheduled = interval;
+            }
+
             try
             {
                 var wait = due - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, run.Stop).ConfigureAwait(false);
+                    var delay = Task.Delay(wait, _time, run.Stop);
+                    if (await Task.WhenAny(delay, changed).ConfigureAwait(false) == changed)
+                    {
+                        continue;
+                    }
+
+                    await delay.ConfigureAwait(false);
                 }
 
                 if (run.Rate is not null)
@@ -336,6 +354,7 @@ public sealed partial class FleetRunner
                 await PublishFrameAsync(link, pole, topic, pole.NextFrame(modelTime, stamp), run.Drain).ConfigureAwait(false);
             }
 
+            previous = due;
             if (interval == TimeSpan.Zero)
             {
                 await Task.Yield();

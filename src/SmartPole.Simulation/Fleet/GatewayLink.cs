@@ -117,7 +117,12 @@ internal sealed partial class GatewayLink : IAsyncDisposable
 
         lock (_gate)
         {
-            _ready.TrySetResult((client, 1));
+            // A drop that landed after the greeting but before this point already replaced the ready signal with the
+            // reconnect's: handing publishers this dead client would leave them retrying it for ever.
+            if (_generation == 1)
+            {
+                _ready.TrySetResult((client, 1));
+            }
         }
     }
 
@@ -181,6 +186,16 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         {
             // The socket broke on its own first: the broker sees the same vanished connection.
         }
+
+        // A publish that reached the dropped client just as its socket closed may wait for a PUBACK that can never
+        // come; disposing the client (its socket is already gone, so no DISCONNECT leaves) fails it, and the publish
+        // is sent again on the next connection.
+        lock (_gate)
+        {
+            _retired.Remove(client);
+        }
+
+        await DisposeQuietlyAsync(client).ConfigureAwait(false);
     }
 
     /// <summary>
