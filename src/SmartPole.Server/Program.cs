@@ -20,6 +20,7 @@ app.UseStaticFiles();
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapCityApi();
+app.MapTelemetryApi();
 app.MapDeadLetterApi();
 app.MapHub<CityHub>("/hubs/city");
 app.AnnounceAddresses();
