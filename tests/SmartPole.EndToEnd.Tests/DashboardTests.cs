@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SmartPole.Testing;
+
+namespace SmartPole.EndToEnd.Tests;
+
+/// <summary>
+/// The dashboard in Chromium against a real server fed by the field simulator: language switch,
+/// pole panel with every device's values, the history chart from the store, no console errors.
+/// </summary>
+public sealed class DashboardTests : IAsyncLifetime
+{
+    private const string City = "dash";
+    private const int Poles = 12;
+
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    private readonly List<string> _consoleErrors = [];
+    private ServerProcess _server = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ServerProcess.StartAsync();
+        await using var simulator = ManagedProcess.Start("dotnet",
+        [
+            RepoPaths.BuiltDll("simulators", "SmartPole.Simulator"),
+            "--broker", _server.MqttUrl.ToString(), "--city", City, "--poles", Poles.ToString(CultureInfo.InvariantCulture),
+            "--interval", "1s", "--duration", "3s", "--qos", "1", "--seed", "11",
+        ]);
+        var exit = await simulator.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"simulator exited with {exit}:\n{simulator.Output}");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(Browsers.Options);
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Language_switch_changes_the_labels_and_is_remembered_across_a_reload()
+    {
+        var page = await OpenAsync(1920, 1080);
+        var polesLabel = page.Locator("[data-i18n='kpi.poles']");
+        await Assertions.Expect(polesLabel).ToHaveTextAsync("Poles");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+
+        await page.ClickAsync("#lang");
+
+        await Assertions.Expect(polesLabel).ToHaveTextAsync("智能杆总数");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时");
+        await Assertions.Expect(page.Locator("th[data-i18n='col.lastSeen']")).ToHaveTextAsync("最近上报");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "dashboard-zh-1920x1080.png") });
+        await page.ReloadAsync();
+        await Assertions.Expect(polesLabel).ToHaveTextAsync("智能杆总数");
+        await page.ClickAsync("#lang");
+        await Assertions.Expect(polesLabel).ToHaveTextAsync("Poles");
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task Pole_panel_shows_every_devices_latest_values_and_a_history_chart_with_data()
+    {
+        var pole = (await _server.GetJsonAsync($"api/cities/{City}/poles")).EnumerateArray().First().GetProperty("id").GetString()!;
+        await WaitForHistoryAsync(pole);
+        var detail = await _server.GetJsonAsync($"api/cities/{City}/poles/{pole}");
+        var page = await OpenAsync(1920, 1080);
+
+        await page.ClickAsync($"tbody tr[data-pole='{pole}']");
+
+        var panel = page.Locator("#pole-panel");
+        await Assertions.Expect(panel).ToBeVisibleAsync();
+        foreach (var device in detail.GetProperty("devices").EnumerateArray())
+        {
+            var id = device.GetProperty("id").GetString()!;
+            await Assertions.Expect(panel.Locator($"[data-device='{id}']")).ToBeVisibleAsync();
+            foreach (var metric in device.GetProperty("metrics").EnumerateObject().Where(m => m.Value.ValueKind == JsonValueKind.Number))
+            {
+                await Assertions.Expect(panel.Locator($"dd[data-metric='{id}.{metric.Name}']")).ToContainTextAsync(Shown(metric.Value.GetDouble()));
+            }
+        }
+
+        var chart = page.Locator("#history-chart");
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", "0");
+        Assert.True(int.Parse((await chart.GetAttributeAsync("data-points"))!, CultureInfo.InvariantCulture) > 0);
+        await Assertions.Expect(page.Locator("#history-note")).ToContainTextAsync("mean per");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "pole-panel-en-1920x1080.png") });
+
+        await page.ClickAsync("[data-range='7d']");
+        await Assertions.Expect(page.Locator("#history-note")).ToContainTextAsync("mean per 1h");
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", "0");
+        await page.SetViewportSizeAsync(1366, 768);
+        await page.ClickAsync("#lang");
+        await Assertions.Expect(page.Locator("#history-note")).ToContainTextAsync("每 1h 平均");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "pole-panel-zh-1366x768.png") });
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(panel).ToBeHiddenAsync();
+        Assert.Empty(_consoleErrors);
+    }
+
+    private async Task<IPage> OpenAsync(int width, int height)
+    {
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _consoleErrors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+        await page.GotoAsync(new Uri(_server.BaseUrl, $"?city={City}").ToString());
+        await Assertions.Expect(page.Locator("#pole-count")).ToHaveTextAsync(Poles.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
+        return page;
+    }
+
+    // The embedded store flushes on its own schedule: the chart can only show what the store answers.
+    private async Task WaitForHistoryAsync(string pole)
+    {
+        var url = $"api/cities/{City}/poles/{pole}/telemetry?device=lamp-1&metric=powerW";
+        await WaitFor.ConditionAsync(
+            async () => (await _server.GetJsonAsync(url)).GetProperty("points").GetArrayLength() > 0,
+            TimeSpan.FromSeconds(30),
+            () => $"the history of {pole} stayed empty; server output:\n{_server.Output}");
+    }
+
+    // The panel shows whole numbers as they are and others with two decimals.
+    private static string Shown(double value) =>
+        value == Math.Floor(value) ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.00", CultureInfo.InvariantCulture);
+}
