@@ -1,5 +1,5 @@
 // SmartPole dashboard: pole list from the REST API, live updates from the city hub, history from the store.
-import { t, language, setLanguage, applyLanguage, onLanguageChange, kindLabel, metricLabel, metricUnit, numericMetrics } from "./i18n.js";
+import { t, language, setLanguage, applyLanguage, onLanguageChange, kindLabel, kindOrder, metricLabel, metricUnit, numericMetrics } from "./i18n.js";
 import { aqi, aqiLevel, AQI_COLOURS } from "./aqi.js";
 import { drawLineChart } from "./chart.js";
 
@@ -46,9 +46,13 @@ function statusOf(id) {
   const s = state.snapshots.get(id);
   if (!s) return 0;
   if (!isFresh(s)) return 4;
-  if (s.alarms && s.alarms.length) return 3;
+  if (s.alarms?.some(isSerious)) return 3;
   return metric(s, "lighting", "on") ? 2 : 1;
 }
+// Major and critical alarms colour the map; minor and info ones show in the pole panel only.
+const SEVERITIES = ["info", "minor", "major", "critical"];
+const severityOf = (alarm) => (typeof alarm.severity === "number" ? alarm.severity : SEVERITIES.indexOf(String(alarm.severity).toLowerCase()));
+const isSerious = (alarm) => severityOf(alarm) >= 2;
 const STATUS_VARS = ["--none", "--off", "--on", "--alarm", "--stale"];
 
 // ---------- data ----------
@@ -313,7 +317,7 @@ function renderPanel() {
   if (s?.lastSeen) meta.push(t("panel.seen", { t: new Date(s.lastSeen).toLocaleTimeString(locale()) }));
   $("panel-meta").textContent = meta.join(" · ");
 
-  const groups = (s?.devices ?? []).map((device) => {
+  const groups = byKind(s?.devices ?? []).map((device) => {
     const group = document.createElement("section");
     group.className = "device";
     group.dataset.device = device.id;
@@ -342,16 +346,28 @@ function renderPanel() {
     empty.textContent = t("panel.noData");
     groups.push(empty);
   }
+  const alarms = (s?.alarms ?? []).map((alarm) => {
+    const li = document.createElement("li");
+    const severity = Math.max(severityOf(alarm), 0);
+    li.className = `alarm sev-${SEVERITIES[severity]}`;
+    li.dataset.alarm = alarm.id;
+    li.textContent = `${t(`severity.${SEVERITIES[severity]}`)} · ${alarm.device} · ${alarm.type} — ${alarm.detail}`;
+    return li;
+  });
+  $("panel-alarms").replaceChildren(...alarms);
   $("panel-devices").replaceChildren(...groups);
   if ($("history-series").options.length === 0) fillSeries();
 }
+
+// Devices in catalog order of their kind (lights first), then by id.
+const byKind = (devices) => [...devices].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.id.localeCompare(b.id));
 
 // The series a pole can chart: every numeric metric of every device it reported.
 function fillSeries() {
   const s = state.snapshots.get(state.selected);
   const select = $("history-series");
   const options = [];
-  for (const device of s?.devices ?? []) {
+  for (const device of byKind(s?.devices ?? [])) {
     for (const name of numericMetrics(device.kind, device.metrics)) {
       const option = document.createElement("option");
       option.value = `${device.id}|${name}`;

@@ -9,15 +9,16 @@ const TEXT = {
     "kpi.aqi": "Air quality (AQI)", "kpi.aqiNote": "HJ 633-2012 IAQI of the city's mean PM2.5 and PM10, from the latest readings",
     "aqi.1": "Excellent", "aqi.2": "Good", "aqi.3": "Light pollution", "aqi.4": "Moderate pollution", "aqi.5": "Heavy pollution", "aqi.6": "Severe pollution",
     "map.title": "Map", "map.noCoords": "{n} without coordinates", "map.clustered": "{n} poles, grouped at this scale",
-    "legend.on": "light on", "legend.off": "light off", "legend.alarm": "alarm", "legend.offline": "offline / silent", "legend.none": "no data",
+    "legend.on": "light on", "legend.off": "light off", "legend.alarm": "major alarm", "legend.offline": "offline / silent", "legend.none": "no data",
     "table.title": "Poles", "col.pole": "Pole", "col.lamp": "Lamp", "col.power": "Power W", "col.pm25": "PM2.5", "col.noise": "Noise dB",
     "col.ues": "5G UEs", "col.lastSeen": "Last seen", "lamp.on": "on", "lamp.off": "off",
     "panel.close": "Close", "panel.series": "Series", "panel.noData": "No readings yet", "panel.seen": "last seen {t}",
     "panel.district": "district {d}", "panel.status.0": "unknown", "panel.status.1": "online", "panel.status.2": "offline",
     "range.1h": "1 h", "range.24h": "24 h", "range.7d": "7 d",
-    "history.loading": "loading…", "history.empty": "no history in this range yet", "history.note": "mean per {every} · {n} points",
+    "history.loading": "loading…", "history.empty": "no history in this range yet", "history.note": "mean per {every} · points: {n}",
     "history.error": "history unavailable: {e}",
     "bool.true": "yes", "bool.false": "no",
+    "severity.info": "Info", "severity.minor": "Minor", "severity.major": "Major", "severity.critical": "Critical",
   },
   zh: {
     brand: "多功能智能杆平台", city: "城市",
@@ -26,7 +27,7 @@ const TEXT = {
     "kpi.aqi": "空气质量 (AQI)", "kpi.aqiNote": "按 HJ 633-2012，由全市 PM2.5 与 PM10 最新读数均值计算的空气质量分指数",
     "aqi.1": "优", "aqi.2": "良", "aqi.3": "轻度污染", "aqi.4": "中度污染", "aqi.5": "重度污染", "aqi.6": "严重污染",
     "map.title": "地图", "map.noCoords": "{n} 根无坐标", "map.clustered": "共 {n} 根，按当前比例聚合显示",
-    "legend.on": "亮灯", "legend.off": "熄灯", "legend.alarm": "告警", "legend.offline": "离线 / 静默", "legend.none": "无数据",
+    "legend.on": "亮灯", "legend.off": "熄灯", "legend.alarm": "重要告警", "legend.offline": "离线 / 静默", "legend.none": "无数据",
     "table.title": "智能杆", "col.pole": "杆号", "col.lamp": "路灯", "col.power": "功率 W", "col.pm25": "PM2.5", "col.noise": "噪声 dB",
     "col.ues": "5G 用户", "col.lastSeen": "最近上报", "lamp.on": "开", "lamp.off": "关",
     "panel.close": "关闭", "panel.series": "曲线", "panel.noData": "尚无读数", "panel.seen": "最近上报 {t}",
@@ -35,6 +36,7 @@ const TEXT = {
     "history.loading": "加载中…", "history.empty": "该时段暂无历史数据", "history.note": "每 {every} 平均 · {n} 个点",
     "history.error": "历史数据不可用：{e}",
     "bool.true": "是", "bool.false": "否",
+    "severity.info": "提示", "severity.minor": "次要", "severity.major": "重要", "severity.critical": "紧急",
   },
 };
 
@@ -90,6 +92,8 @@ export function t(key, values = {}) {
 }
 
 export const kindLabel = (kind) => (KINDS[kind] ? KINDS[kind][lang === "zh" ? 1 : 0] : kind);
+/** Position of a kind in the catalog (unknown kinds last). */
+export const kindOrder = (kind) => { const i = Object.keys(KINDS).indexOf(kind); return i < 0 ? 99 : i; };
 export const metricUnit = (kind, metric) => METRICS[kind]?.[metric]?.[0] ?? "";
 export const metricLabel = (kind, metric) => METRICS[kind]?.[metric]?.[lang === "zh" ? 2 : 1] ?? metric;
 /** Metrics of a kind that have a history (numbers, not on/off values), in catalog order. */
