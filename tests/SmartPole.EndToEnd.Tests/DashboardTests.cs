@@ -107,6 +107,40 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Empty(_consoleErrors);
     }
 
+    [Fact]
+    public async Task Kpi_tiles_match_the_rest_api_with_aqi_from_the_hj_633_breakpoints()
+    {
+        var page = await OpenAsync(1920, 1080);
+        var details = new List<JsonElement>();
+        foreach (var pole in (await _server.GetJsonAsync($"api/cities/{City}/poles")).EnumerateArray())
+        {
+            details.Add(await _server.GetJsonAsync($"api/cities/{City}/poles/{pole.GetProperty("id").GetString()}"));
+        }
+
+        var devices = details.SelectMany(d => d.GetProperty("devices").EnumerateArray()).ToList();
+        double Sum(string kind, string metric) => devices.Where(d => d.GetProperty("kind").GetString() == kind)
+            .Sum(d => d.GetProperty("metrics").TryGetProperty(metric, out var v) ? v.GetDouble() : 0);
+        double Mean(string metric) => devices.Where(d => d.GetProperty("kind").GetString() == "environment")
+            .Average(d => d.GetProperty("metrics").GetProperty(metric).GetDouble());
+        var lightsOn = details.Count(d => d.GetProperty("devices").EnumerateArray()
+            .Any(x => x.GetProperty("kind").GetString() == "lighting" && x.GetProperty("metrics").TryGetProperty("on", out var on) && on.GetBoolean()));
+        var power = Sum("lighting", "powerW");
+        var aqi = Math.Max(Iaqi(Mean("pm25"), [0, 35, 75, 115, 150, 250, 350, 500]), Iaqi(Mean("pm10"), [0, 50, 150, 250, 350, 420, 500, 600]));
+
+        await Assertions.Expect(page.Locator("#kpi-poles")).ToHaveTextAsync(Poles.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#kpi-online")).ToHaveTextAsync(Poles.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#kpi-lights")).ToHaveTextAsync(lightsOn.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#kpi-power")).ToHaveTextAsync(power >= 1000
+            ? (power / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " kW"
+            : power.ToString("0", CultureInfo.InvariantCulture) + " W");
+        await Assertions.Expect(page.Locator("#kpi-ues")).ToHaveTextAsync(Sum("smallcell", "ues").ToString("0", CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#kpi-aqi")).ToHaveTextAsync(aqi.ToString(CultureInfo.InvariantCulture));
+        // Fixed points of the standard's tables: breakpoints map to their IAQI, values between are rounded up.
+        var fixedPoints = await page.EvaluateAsync<int[]>("async () => { const m = await import('./aqi.js'); return [m.aqi(35, 50), m.aqi(75, 0), m.aqi(60, 200), m.aqi(600, 0), m.aqi(undefined, 350)]; }");
+        Assert.Equal([50, 100, 125, 500, 200], fixedPoints);
+        Assert.Empty(_consoleErrors);
+    }
+
     private async Task<IPage> OpenAsync(int width, int height)
     {
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "en-US" });
@@ -133,6 +167,21 @@ public sealed class DashboardTests : IAsyncLifetime
             async () => (await _server.GetJsonAsync(url)).GetProperty("points").GetArrayLength() > 0,
             TimeSpan.FromSeconds(30),
             () => $"the history of {pole} stayed empty; server output:\n{_server.Output}");
+    }
+
+    // HJ 633-2012: IAQI = linear interpolation between the breakpoints around the concentration, rounded up.
+    private static int Iaqi(double concentration, double[] breakpoints)
+    {
+        int[] iaqi = [0, 50, 100, 150, 200, 300, 400, 500];
+        for (var i = 1; i < breakpoints.Length; i++)
+        {
+            if (concentration <= breakpoints[i])
+            {
+                return (int)Math.Ceiling(((iaqi[i] - iaqi[i - 1]) / (breakpoints[i] - breakpoints[i - 1]) * (concentration - breakpoints[i - 1])) + iaqi[i - 1]);
+            }
+        }
+
+        return 500;
     }
 
     // The panel shows whole numbers as they are and others with two decimals.
