@@ -141,6 +141,59 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Empty(_consoleErrors);
     }
 
+    [Fact]
+    public async Task Ten_thousand_poles_are_drawn_grouped_in_status_colours_and_their_updates_reach_the_table()
+    {
+        var page = await OpenAsync(1920, 1080);
+
+        // A 100 × 100 grid of poles with coordinates, odd ones lit, pushed through the same path as hub updates.
+        await page.EvaluateAsync("""
+            () => {
+              const { state, applySnapshots } = window.smartpole;
+              const now = new Date().toISOString(), snapshots = [];
+              for (let i = 0; i < 10000; i++) {
+                const id = `grid-${String(i).padStart(5, "0")}`;
+                state.poles.set(id, { id, name: id, latitude: 22.5 + Math.floor(i / 100) * 0.001, longitude: 114 + (i % 100) * 0.001 });
+                snapshots.push({ city: state.city, pole: id, lastSeen: now, status: 1, alarms: [],
+                  devices: [{ id: "lamp-1", kind: "lighting", timestamp: now, metrics: { on: i % 2 === 1, powerW: i % 2 ? 80 : 0 } }] });
+              }
+              // As loadPoles does when the REST list arrives.
+              state.tableStale = true;
+              state.layoutStale = true;
+              applySnapshots(snapshots);
+            }
+            """);
+        await Assertions.Expect(page.Locator("#pole-count")).ToHaveTextAsync((Poles + 10_000).ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#map-note")).ToContainTextAsync("10000 poles, grouped");
+        await page.EvaluateAsync("""
+            () => {
+              const { state, applySnapshots } = window.smartpole;
+              const now = new Date().toISOString();
+              applySnapshots([{ city: state.city, pole: "grid-09999", lastSeen: now, status: 1, alarms: [],
+                devices: [{ id: "lamp-1", kind: "lighting", timestamp: now, metrics: { on: true, powerW: 123.4 } }] }]);
+            }
+            """);
+        await Assertions.Expect(page.Locator("tr[data-pole='grid-09999'] [data-metric='lighting.powerW']")).ToHaveTextAsync("123.4");
+        var counts = await page.EvaluateAsync<int[]>("""
+            () => {
+              const canvas = document.getElementById("map");
+              const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+              const styles = getComputedStyle(document.documentElement);
+              const rgb = (v) => { const c = document.createElement("canvas").getContext("2d"); c.fillStyle = styles.getPropertyValue(v); c.fillRect(0, 0, 1, 1); return [...c.getImageData(0, 0, 1, 1).data.slice(0, 3)]; };
+              return ["--on", "--off", "--stale"].map(rgb).map(([r, g, b]) => {
+                let n = 0;
+                for (let i = 0; i < pixels.length; i += 4) if (pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b) n++;
+                return n;
+              });
+            }
+            """);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "map-10000-poles-1920x1080.png") });
+
+        Assert.True(counts[0] > 0 && counts[1] > 0, $"lit {counts[0]} px, unlit {counts[1]} px");
+        Assert.Equal(0, counts[2]);
+        Assert.Empty(_consoleErrors);
+    }
+
     private async Task<IPage> OpenAsync(int width, int height)
     {
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "en-US" });

@@ -152,7 +152,8 @@ function buildRow(id) {
 function fillRow(tr, snapshot) {
   const on = metric(snapshot, "lighting", "on");
   const lamp = tr.querySelector('[data-metric="lighting.on"]');
-  lamp.textContent = on === undefined ? "–" : on ? `${t("lamp.on")} ${fmt(metric(snapshot, "lighting", "dimPct"), 0)}%` : t("lamp.off");
+  const dim = metric(snapshot, "lighting", "dimPct");
+  lamp.textContent = on === undefined ? "–" : !on ? t("lamp.off") : dim === undefined ? t("lamp.on") : `${t("lamp.on")} ${fmt(dim, 0)}%`;
   lamp.className = on ? "lamp-on" : "lamp-off";
   tr.querySelector('[data-metric="lighting.powerW"]').textContent = fmt(sumMetric(snapshot, "lighting", "powerW"));
   tr.querySelector('[data-metric="environment.pm25"]').textContent = fmt(metric(snapshot, "environment", "pm25"));
@@ -455,7 +456,7 @@ async function connect(city) {
   connection.onreconnected(join);
   await connection.start();
   await join();
-  window.smartpole = { connection, state };
+  window.smartpole = { connection, state, applySnapshots };
 }
 
 async function main() {
