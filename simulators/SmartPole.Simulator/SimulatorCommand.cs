@@ -35,6 +35,23 @@ internal sealed class SimulatorCommand
                 result.AddError("--clock-speed must be positive (60 = one simulated hour per real minute).");
             }
         });
+        Faults.CustomParser = ParseFaults;
+        FaultDuration.CustomParser = result => ParseDuration(result, allowZero: false);
+        AckLatency.CustomParser = result => ParseDuration(result, allowZero: true);
+        FaultRate.Validators.Add(result =>
+        {
+            if (!(result.GetValueOrDefault<double>() >= 0) || double.IsInfinity(result.GetValueOrDefault<double>()))
+            {
+                result.AddError("--fault-rate must be 0 or more faults per pole per simulated hour, e.g. 0.01.");
+            }
+        });
+        AckFailureRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 1))
+            {
+                result.AddError("--ack-failure-rate is a probability from 0 to 1, e.g. 0.05 for one command in twenty.");
+            }
+        });
         City.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } city && !Domain.Ids.IsValid(city))
@@ -50,14 +67,20 @@ internal sealed class SimulatorCommand
             "telemetry frame (lamps, 5G small cell, camera, environment, cabinet, meter, …) every --interval on " +
             "sp/{city}/{pole}/telemetry, keeps a retained online/offline status, and answers commands on cmd/{id}. " +
             "Without --manifest it runs the Futian (Shenzhen) demo city, or a generated city for any other --city.\n\n" +
+            "Faults (--faults) break poles at random, at --fault-rate per pole per simulated hour, each for --fault-duration: " +
+            "lampFailure, dayBurner, doorOpened, tilt, sosPressed, cameraOffline, smallCellOffAir, supplyLoss, gatewayDrop " +
+            "('all' = these), and only when named, the malformed payloads badJson, unknownKind, wrongType ('malformed' = these three). " +
+            "Events go to sp/{city}/{pole}/events.\n\n" +
             "Exit codes: 0 done; 1 bad arguments or manifest; 2 could not connect to the broker; " +
             "3 QoS 1 frames were sent but not all acknowledged.\n\n" +
             "Examples:\n" +
             "  smartpole-simulator --broker mqtt://10.0.0.5:1883 --duration 10m\n" +
             "  smartpole-simulator --city wuhan --poles 10000 --poles-per-connection 100 --qos 1 --summary run.json\n" +
-            "  smartpole-simulator --clock-speed 60          (exhibition: one simulated hour per minute)")
+            "  smartpole-simulator --clock-speed 60          (exhibition: one simulated hour per minute)\n" +
+            "  smartpole-simulator --faults all --fault-rate 0.5 --fault-duration 5m --ack-failure-rate 0.05 --ack-latency 800ms")
         {
-            Broker, City, Poles, Interval, Duration, Qos, Seed, Manifest, Username, Password, PolesPerConnection, Rate, Summary, ClockSpeed, Verbose,
+            Broker, City, Poles, Interval, Duration, Qos, Seed, Manifest, Username, Password, PolesPerConnection, Rate, Summary, ClockSpeed,
+            Faults, FaultRate, FaultDuration, AckFailureRate, AckLatency, Verbose,
         };
     }
 
@@ -154,6 +177,43 @@ internal sealed class SimulatorCommand
         DefaultValueFactory = _ => 1,
     };
 
+    public Option<IReadOnlyList<Simulation.FaultKind>> Faults { get; } = new("--faults")
+    {
+        Description = "Faults to break poles with at random, comma-separated: lampFailure, dayBurner, doorOpened, tilt, sosPressed, " +
+                      "cameraOffline, smallCellOffAir, supplyLoss, gatewayDrop, or 'all'; malformed payloads for robustness tests only when " +
+                      "named: badJson, unknownKind, wrongType, or 'malformed'. Absent = no faults.",
+        HelpName = "KIND,...",
+        DefaultValueFactory = _ => [],
+    };
+
+    public Option<double> FaultRate { get; } = new("--fault-rate")
+    {
+        Description = "Expected faults per pole per simulated hour (0.01 = one pole in a hundred each hour). Used with --faults.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0.01,
+    };
+
+    public Option<TimeSpan> FaultDuration { get; } = new("--fault-duration")
+    {
+        Description = "How long a fault lasts in simulated time before it clears; a dropped gateway reconnects then.",
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
+    };
+
+    public Option<double> AckFailureRate { get; } = new("--ack-failure-rate")
+    {
+        Description = "Probability (0..1) that a pole fails a command: it is not applied and the ack says {\"ok\":false}.",
+        HelpName = "P",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public Option<TimeSpan> AckLatency { get; } = new("--ack-latency")
+    {
+        Description = "Mean time a pole takes to carry out a command and ack it; each delay is drawn from half to one and a half of it.",
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => TimeSpan.Zero,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose")
     {
         Description = "Log every connection problem, failed publish and command.",
@@ -193,6 +253,17 @@ internal sealed class SimulatorCommand
         }
 
         return duration;
+    }
+
+    private static IReadOnlyList<Simulation.FaultKind> ParseFaults(ArgumentResult result)
+    {
+        var text = string.Join(',', result.Tokens.Select(t => t.Value));
+        if (!Simulation.FaultKinds.TryParse(text, out var kinds, out var problem))
+        {
+            result.AddError($"--faults: {problem}.");
+        }
+
+        return kinds;
     }
 
     private static void Positive(OptionResult result, int? value)

@@ -11,7 +11,7 @@ namespace SmartPole.Simulator;
 internal static class SimulatorRun
 {
     // The live line is rewritten in place; padding wipes what a longer previous line left behind.
-    private const int StatusWidth = 160;
+    private const int StatusWidth = 240;
 
     public static async Task<int> ExecuteAsync(SimulatorCommand command, ParseResult result, CancellationToken cancellationToken)
     {
@@ -44,6 +44,11 @@ internal static class SimulatorRun
             Password = result.GetValue(command.Password),
             Credentials = credentials,
             ClockSpeed = result.GetValue(command.ClockSpeed),
+            Faults = result.GetValue(command.Faults) ?? [],
+            FaultRate = result.GetValue(command.FaultRate),
+            FaultDuration = result.GetValue(command.FaultDuration),
+            AckFailureRate = result.GetValue(command.AckFailureRate),
+            AckLatency = result.GetValue(command.AckLatency),
         };
 
         var verbose = result.GetValue(command.Verbose);
@@ -141,7 +146,7 @@ internal static class SimulatorRun
     }
 
     private static string Describe(FleetSummary s, int connections, string state) => string.Create(CultureInfo.InvariantCulture,
-        $"{state} {s.ElapsedSeconds,7:0.0}s · connections {s.Connections}/{connections} · frames {s.FramesSent:N0} sent, {s.FramesAcked:N0} acked · {s.FramesPerSecond:0.0}/s · {s.Lines:N0} lines, {s.DataPoints:N0} data points · commands {s.CommandsAcked:N0} · errors {s.Errors:N0}");
+        $"{state} {s.ElapsedSeconds,7:0.0}s · connections {s.Connections}/{connections} · frames {s.FramesSent:N0} sent, {s.FramesAcked:N0} acked · {s.FramesPerSecond:0.0}/s · {s.Lines:N0} lines, {s.DataPoints:N0} data points · commands {s.CommandsAcked:N0} ({s.CommandsFailed:N0} failed) · faults {s.Faults:N0}, events {s.Events:N0}, malformed {s.BadJsonSent + s.UnknownKindSent + s.WrongTypeSent:N0} · reconnects {s.Reconnects:N0} · errors {s.Errors:N0}");
 
     private static string Format(TimeSpan span) => span.TotalMilliseconds switch
     {

@@ -156,6 +156,28 @@ public sealed class MqttBroker : IAsyncDisposable
 
     internal async Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
     {
+        if (Interlocked.Increment(ref _openConnections) > Options.MaxConnections)
+        {
+            // Over the limit: hang up before reading anything, so a flood costs nothing more.
+            Interlocked.Decrement(ref _openConnections);
+            Log.ConnectionLimitReached(Options.MaxConnections);
+            await transport.Input.CompleteAsync();
+            await PipeCompletion.CompleteQuietlyAsync(transport.Output);
+            return;
+        }
+
+        try
+        {
+            await ServeAsync(transport, remoteEndPoint, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openConnections);
+        }
+    }
+
+    private async Task ServeAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
         using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked.Token);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -224,9 +246,9 @@ public sealed class MqttBroker : IAsyncDisposable
                 if (existing.Owner is { } previous)
                 {
                     Log.TakenOver(clientId);
-                    previous.Close(MqttReasonCode.SessionTakenOver);
                     existing.Owner = null;
                     Interlocked.Decrement(ref _connectedClients);
+                    previous.Close(MqttReasonCode.SessionTakenOver);
                 }
 
                 if (connect.CleanSession)
@@ -590,11 +612,6 @@ public sealed class MqttBroker : IAsyncDisposable
     {
         try
         {
-            if (Interlocked.Increment(ref _openConnections) > Options.MaxConnections)
-            {
-                return;
-            }
-
             socket.NoDelay = true;
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await HandleConnectionAsync(new SocketDuplexPipe(stream), socket.RemoteEndPoint, CancellationToken.None);
@@ -605,7 +622,6 @@ public sealed class MqttBroker : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _openConnections);
             socket.Dispose();
         }
     }

@@ -281,12 +281,6 @@ public sealed class MqttClient : IAsyncDisposable
             throw new MqttConnectException(FromReturnCode(connAck.ReasonCode), connAck.Properties?.ReasonString);
         }
 
-        if (!connAck.SessionPresent)
-        {
-            // A new session: QoS 2 packet ids remembered from the old one would swallow new messages.
-            _incomingQos2.Clear();
-        }
-
         ApplyConnAck(link, connAck);
         link.Established = true;
         _link = link;
@@ -528,6 +522,14 @@ public sealed class MqttClient : IAsyncDisposable
         switch (packet)
         {
             case ConnAckPacket connAck:
+                if (connAck.ReasonCode == 0 && !connAck.SessionPresent)
+                {
+                    // A new session: QoS 2 packet ids remembered from the old one would swallow new
+                    // messages. Cleared here, on the read loop, before any PUBLISH that follows the
+                    // CONNACK is handled (clearing after the connect awaits raced with it).
+                    _incomingQos2.Clear();
+                }
+
                 link.ConnAck.TrySetResult(connAck);
                 break;
             case PublishPacket publish:

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using SmartPole.Server.Apis;
 using SmartPole.Server.Demo;
 using SmartPole.Server.Hosting;
@@ -8,6 +10,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 builder.AddTimeSeries();
 builder.AddPoles();
 builder.AddDemo();
@@ -21,6 +24,7 @@ app.MapOpenApi();
 app.MapHealthApi();
 app.MapCityApi();
 app.MapTelemetryApi();
+app.MapPoleOperationsApi();
 app.MapDeadLetterApi();
 app.MapHub<CityHub>("/hubs/city");
 app.AnnounceAddresses();

@@ -22,6 +22,7 @@ public sealed class PoleModel
     private readonly double _supplyBiasV;
     private readonly double _ambientBiasC;
     private readonly double _trafficBias;
+    private readonly Dictionary<FaultKind, (DeviceModel? Device, DateTimeOffset Until)> _faults = [];
     private DateTimeOffset? _lastModelTime;
     private long _seq;
     private TimeSpan? _reportingInterval;
@@ -75,17 +76,35 @@ public sealed class PoleModel
         }
     }
 
+    /// <summary>The device faults the pole suffers now (<see cref="FaultKind.GatewayDrop"/> and malformed payloads are the fleet's, never listed here).</summary>
+    public IReadOnlyList<FaultKind> ActiveFaults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _faults.Keys.Order()];
+            }
+        }
+    }
+
     /// <summary>
     /// The pole's next frame: device readings at <paramref name="modelTime"/>, stamped with
     /// <paramref name="timestamp"/> (default: the model time). With a clock speed above 1 the
-    /// models run on simulated time while frames carry the real time.
+    /// models run on simulated time while frames carry the real time. Faults whose time is up
+    /// clear first.
     /// </summary>
     public TelemetryFrame NextFrame(DateTimeOffset modelTime, DateTimeOffset? timestamp = null)
     {
         lock (_gate)
         {
+            foreach (var (kind, fault) in _faults.Where(f => f.Value.Until <= modelTime).ToList())
+            {
+                Clear(kind, fault.Device);
+            }
+
             var context = ContextAt(modelTime);
-            var readings = new DeviceReading[_devices.Length];
+            var readings = new DeviceReading?[_devices.Length];
             var load = 0.0;
 
             // Cabinet and meter depend on the load of the rest, so they read last.
@@ -117,7 +136,122 @@ public sealed class PoleModel
 
             _lastModelTime = modelTime;
             _seq++;
-            return new TelemetryFrame(timestamp ?? modelTime, _seq, readings);
+            return new TelemetryFrame(timestamp ?? modelTime, _seq, [.. readings.OfType<DeviceReading>()]);
+        }
+    }
+
+    /// <summary>
+    /// True when the pole carries what <paramref name="kind"/> needs (a lamp for lamp faults, a cabinet
+    /// for door and tilt, …); supply loss, gateway drops and malformed payloads fit every pole.
+    /// </summary>
+    public bool CanSuffer(FaultKind kind) => kind switch
+    {
+        FaultKind.LampFailure or FaultKind.DayBurner => _devices.Any(d => d is LightingModel),
+        FaultKind.DoorOpened or FaultKind.Tilt => _devices.Any(d => d is CabinetModel),
+        FaultKind.SosPressed => _devices.Any(d => d is SosModel),
+        FaultKind.CameraOffline => _devices.Any(d => d is CameraModel),
+        FaultKind.SmallCellOffAir => _devices.Any(d => d is SmallCellModel),
+        FaultKind.SupplyLoss or FaultKind.GatewayDrop or FaultKind.BadJson or FaultKind.UnknownKind or FaultKind.WrongType => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Starts a device fault at <paramref name="modelTime"/> lasting <paramref name="duration"/> of model
+    /// time (it clears at the first frame after that); returns the event the pole reports, if the
+    /// fault has one, stamped <paramref name="timestamp"/> (default: the model time). A fault already
+    /// active is extended. Lamp faults hit one of the pole's lamps, chosen by the seed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The kind is a fleet fault (gateway drop, malformed payload) or the pole lacks the device.</exception>
+    public PoleEvent? InjectFault(FaultKind kind, DateTimeOffset modelTime, TimeSpan duration, DateTimeOffset? timestamp = null)
+    {
+        if (kind is FaultKind.GatewayDrop or FaultKind.BadJson or FaultKind.UnknownKind or FaultKind.WrongType)
+        {
+            throw new ArgumentException($"{FaultKinds.Name(kind)} is a connection fault: the fleet runner injects it, not the pole model.", nameof(kind));
+        }
+
+        if (!CanSuffer(kind))
+        {
+            throw new ArgumentException($"pole '{Pole.Id}' has no device that can suffer {FaultKinds.Name(kind)}.", nameof(kind));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        lock (_gate)
+        {
+            var until = modelTime + duration;
+            if (_faults.TryGetValue(kind, out var active))
+            {
+                _faults[kind] = (active.Device, until);
+                return null;
+            }
+
+            var at = timestamp ?? modelTime;
+            DeviceModel? device = kind switch
+            {
+                FaultKind.LampFailure or FaultKind.DayBurner => Pick<LightingModel>((ulong)kind),
+                FaultKind.DoorOpened or FaultKind.Tilt => Pick<CabinetModel>((ulong)kind),
+                FaultKind.SosPressed => Pick<SosModel>((ulong)kind),
+                FaultKind.CameraOffline => Pick<CameraModel>((ulong)kind),
+                FaultKind.SmallCellOffAir => Pick<SmallCellModel>((ulong)kind),
+                _ => null,
+            };
+            if (device is not null)
+            {
+                device.Faults |= Flag(kind);
+            }
+
+            _faults[kind] = (device, until);
+            return kind switch
+            {
+                FaultKind.LampFailure => new PoleEvent(at, device!.Info.Id, "lampFailure", $"{device.Info.Id} is switched on but draws almost no power"),
+                FaultKind.DoorOpened => new PoleEvent(at, device!.Info.Id, "doorOpened", "cabinet door opened"),
+                FaultKind.Tilt => new PoleEvent(at, device!.Info.Id, "tilt",
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"pole leaning {((CabinetModel)device).LeaningDeg:0.0}°")),
+                FaultKind.SosPressed => new PoleEvent(at, device!.Info.Id, "sosPressed", "emergency button pressed"),
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Ends a device fault at once; false when it was not active.</summary>
+    public bool ClearFault(FaultKind kind)
+    {
+        lock (_gate)
+        {
+            if (!_faults.TryGetValue(kind, out var fault))
+            {
+                return false;
+            }
+
+            Clear(kind, fault.Device);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Draws whether a fault starts before the frame at <paramref name="modelTime"/>: a Poisson process
+    /// of <paramref name="perPoleHour"/> faults per model hour since the previous frame, the kind chosen
+    /// among <paramref name="kinds"/> this pole can suffer and is not already suffering. A pure function
+    /// of (seed, pole, seq, times): the same run gives the same faults.
+    /// </summary>
+    internal FaultKind? DrawFault(IReadOnlyList<FaultKind> kinds, double perPoleHour, DateTimeOffset modelTime)
+    {
+        lock (_gate)
+        {
+            if (kinds.Count == 0 || perPoleHour <= 0 || _lastModelTime is not { } last || modelTime <= last)
+            {
+                return null;
+            }
+
+            var hours = (modelTime - last).TotalHours;
+            var chance = 1 - Math.Exp(-perPoleHour * hours);
+            var next = (ulong)(_seq + 1);
+            if (SimRandom.Unit(SimRandom.Hash(_seed, 0xFA_0001, next)) >= chance)
+            {
+                return null;
+            }
+
+            var candidates = kinds.Where(k => CanSuffer(k) && !_faults.ContainsKey(k)).ToList();
+            return candidates.Count == 0 ? null : candidates[(int)(SimRandom.Hash(_seed, 0xFA_0002, next) % (ulong)candidates.Count)];
         }
     }
 
@@ -269,6 +403,33 @@ public sealed class PoleModel
         return new LightingSchedule(onAt, offAt, steps);
     }
 
+    private T Pick<T>(ulong channel)
+        where T : DeviceModel
+    {
+        var candidates = _devices.OfType<T>().ToList();
+        return candidates[(int)(SimRandom.Hash(_seed, 0xFA_0100 + channel) % (ulong)candidates.Count)];
+    }
+
+    private void Clear(FaultKind kind, DeviceModel? device)
+    {
+        _faults.Remove(kind);
+        if (device is not null)
+        {
+            device.Faults &= ~Flag(kind);
+        }
+    }
+
+    private static DeviceFault Flag(FaultKind kind) => kind switch
+    {
+        FaultKind.LampFailure => DeviceFault.Failed,
+        FaultKind.DayBurner => DeviceFault.DayBurner,
+        FaultKind.DoorOpened => DeviceFault.DoorOpen,
+        FaultKind.Tilt => DeviceFault.Tilted,
+        FaultKind.SosPressed => DeviceFault.Pressed,
+        FaultKind.CameraOffline or FaultKind.SmallCellOffAir => DeviceFault.Offline,
+        _ => DeviceFault.None,
+    };
+
     private ModelContext ContextAt(DateTimeOffset modelTime)
     {
         var local = TimeZoneInfo.ConvertTime(modelTime, _timeZone);
@@ -278,8 +439,9 @@ public sealed class PoleModel
         var traffic = Math.Clamp(DayCurves.Traffic(hour) * _trafficBias * (1 + (0.08 * SimRandom.Smooth(_seed, 10, unix, 1_200))), 0, 1);
         var ambient = DayCurves.SeasonalMeanC(local.DayOfYear) + DayCurves.DiurnalSwingC(hour) + _ambientBiasC +
                       (0.6 * SimRandom.Smooth(_seed, 11, unix, 3_600)) + (1.5 * SimRandom.Smooth(SimRandom.StableHash("weather"), 12, unix, 86_400));
-        var supply = 220 + _supplyBiasV + (2 * SimRandom.Smooth(_seed, 13, unix, 600));
-        return new ModelContext(unix, hour, TimeOnly.FromTimeSpan(local.TimeOfDay), local.DayOfYear, elapsed, traffic, ambient, supply);
+        var lost = _faults.ContainsKey(FaultKind.SupplyLoss);
+        var supply = lost ? 0 : 220 + _supplyBiasV + (2 * SimRandom.Smooth(_seed, 13, unix, 600));
+        return new ModelContext(unix, hour, TimeOnly.FromTimeSpan(local.TimeOfDay), local.DayOfYear, elapsed, traffic, ambient, supply, lost);
     }
 
     private static DeviceModel Create(DeviceInfo device, ulong seed) => device.Kind switch

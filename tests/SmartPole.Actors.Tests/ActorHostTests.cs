@@ -86,6 +86,42 @@ public sealed class ActorHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Calls_racing_with_deactivation_are_never_lost_and_never_meet_two_activations()
+    {
+        await using var host = NewHost();
+        const int callers = 16;
+        const int callsEach = 100;
+        var start = ActorProbe.NewSignal();
+
+        // Every tenth call asks for deactivation, so calls keep arriving while the cell leaves the table.
+        var tasks = Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
+        {
+            await start.Task;
+            for (var i = 0; i < callsEach; i++)
+            {
+                var deactivate = i % 10 == caller % 10;
+                await host.AskAsync("pole-1", (actor, _) =>
+                {
+                    actor.Count++;
+                    if (deactivate)
+                    {
+                        actor.DeactivateAfterThisTurn();
+                    }
+
+                    return ValueTask.FromResult(0);
+                });
+            }
+        })).ToArray();
+        start.SetResult();
+        await Task.WhenAll(tasks).WaitAsync(Timeout);
+        var count = await host.AskAsync("pole-1", static (actor, _) => ValueTask.FromResult(actor.Count));
+
+        Assert.Equal(callers * callsEach, count);
+        Assert.Equal(1, _probe.MaxLive);
+        Assert.True(host.Counters.Activations > 10, $"only {host.Counters.Activations} activations: the race was not exercised");
+    }
+
+    [Fact]
     public async Task An_idle_actor_is_deactivated_and_the_next_call_restores_its_state()
     {
         var clock = new ManualTimeProvider();

@@ -26,6 +26,11 @@ internal sealed class ActorProbe
 
     public int FailActivations;
 
+    /// <summary>Activations alive now (between OnActivateAsync and the end of OnDeactivateAsync), and the most ever seen at once.</summary>
+    public int Live;
+
+    public int MaxLive;
+
     public int Instances => Volatile.Read(ref _instances);
 
     public int NextInstance() => Interlocked.Increment(ref _instances);
@@ -75,6 +80,8 @@ internal sealed class CounterActor(ActorProbe probe, IActorStateStore store) : A
             throw new InvalidOperationException("activation refused by the test");
         }
 
+        var live = Interlocked.Increment(ref probe.Live);
+        InterlockedMax(ref probe.MaxLive, live);
         var saved = await store.ReadAsync(nameof(CounterActor), Key, ct);
         Count = saved is null ? 0 : BinaryPrimitives.ReadInt32LittleEndian(saved);
     }
@@ -92,6 +99,22 @@ internal sealed class CounterActor(ActorProbe probe, IActorStateStore store) : A
         BinaryPrimitives.WriteInt32LittleEndian(bytes, Count);
         await store.WriteAsync(nameof(CounterActor), Key, bytes, ct);
         probe.Deactivations.Enqueue((Key, reason));
+        Interlocked.Decrement(ref probe.Live);
         probe.Deactivated.TrySetResult();
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 }

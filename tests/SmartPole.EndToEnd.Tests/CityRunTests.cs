@@ -98,9 +98,7 @@ public sealed class CityRunTests(CityRunFixture run) : IClassFixture<CityRunFixt
             .Where(d => d.GetProperty("kind").GetString() == "lighting")
             .Select((d, i) => $$$"""{"id":"{{{d.GetProperty("id").GetString()}}}","kind":"lighting","m":{"on":{{{(i == 0 ? "true" : "false")}}},"powerW":{{{(i == 0 ? watts : "0")}}}}}""");
         var frame = $$$"""{"ts":"{{{ts}}}","seq":1000000,"devices":[{{{string.Join(',', lamps)}}}]}""";
-        await using var publisher = ManagedProcess.Start(RealPeer.MosquittoPub,
-            ["-h", "127.0.0.1", "-p", run.Server.MqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", $"sp/{CityRunFixture.City}/{pole}/telemetry", "-m", frame]);
-        Assert.Equal(0, await publisher.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await MosquittoPub.PublishAsync(run.Server.MqttPort, $"sp/{CityRunFixture.City}/{pole}/telemetry", frame);
     }
 
     // measurement,tags fields timestamp → measurement,tags + timestamp identifies one device reading.

@@ -56,12 +56,5 @@ public sealed class DeadLetterTests : IAsyncLifetime
         Assert.Equal("a telemetry frame must be a JSON object", letter.GetProperty("reason").GetString());
     }
 
-    private async Task PublishAsync(string topic, string payload)
-    {
-        // mosquitto_pub at QoS 1 exits after PUBACK, and the broker acks only after the ingest hook ran.
-        await using var publisher = ManagedProcess.Start(RealPeer.MosquittoPub,
-            ["-h", "127.0.0.1", "-p", _server.MqttPort.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", topic, "-m", payload]);
-        var exit = await publisher.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(exit == 0, $"mosquitto_pub failed:\n{publisher.Output}");
-    }
+    private Task PublishAsync(string topic, string payload) => MosquittoPub.PublishAsync(_server.MqttPort, topic, payload);
 }

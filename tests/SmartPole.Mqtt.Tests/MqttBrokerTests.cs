@@ -527,6 +527,20 @@ public sealed class MqttBrokerTests(ITestOutputHelper output)
         Assert.Equal((byte)MqttConnectReasonCode.BadAuthenticationMethod, Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync()).ReasonCode);
     }
 
+    [Fact]
+    public async Task Connections_over_the_limit_are_closed_and_the_others_keep_working()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(o => o.MaxConnections = 2, output: output);
+        var first = await fixture.ConnectAsync("one");
+        await using var second = await RawPeer.ConnectAsync(fixture.Port, "two");
+
+        await using var third = await RawPeer.OpenAsync(fixture.Port);
+
+        Assert.Null(await third.ReceiveAsync());
+        await first.PublishAsync(new MqttApplicationMessage("x", Bytes("y"), MqttQualityOfService.AtLeastOnce));
+        Assert.Equal(2, fixture.Broker.ConnectedClients);
+    }
+
     private static async Task<bool> ConnectAndReadSessionPresentAsync(int port)
     {
         await using var peer = await RawPeer.OpenAsync(port);

@@ -8,7 +8,7 @@ using SmartPole.Testing;
 
 namespace SmartPole.Simulation.Tests;
 
-public sealed class FleetRunnerTests
+public sealed partial class FleetRunnerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 

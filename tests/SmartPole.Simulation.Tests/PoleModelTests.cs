@@ -6,7 +6,7 @@ using SmartPole.Simulation;
 
 namespace SmartPole.Simulation.Tests;
 
-public sealed class PoleModelTests
+public sealed partial class PoleModelTests
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 

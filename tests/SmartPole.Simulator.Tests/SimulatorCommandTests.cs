@@ -38,7 +38,38 @@ public sealed class SimulatorCommandTests
         Assert.Equal("summary.json", result.GetValue<FileInfo?>("--summary")!.Name);
     }
 
+    [Fact]
+    public void Fault_and_ack_flags_parse_with_groups_and_any_case()
+    {
+        var result = SimulatorCommand.Create().Parse([
+            "--faults", "all,BadJson", "--fault-rate", "0.5", "--fault-duration", "5m", "--ack-failure-rate", "0.05", "--ack-latency", "800ms",
+        ]);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal([.. Simulation.FaultKinds.Field, Simulation.FaultKind.BadJson], result.GetValue<IReadOnlyList<Simulation.FaultKind>>("--faults"));
+        Assert.Equal(0.5, result.GetValue<double>("--fault-rate"));
+        Assert.Equal(TimeSpan.FromMinutes(5), result.GetValue<TimeSpan>("--fault-duration"));
+        Assert.Equal(0.05, result.GetValue<double>("--ack-failure-rate"));
+        Assert.Equal(TimeSpan.FromMilliseconds(800), result.GetValue<TimeSpan>("--ack-latency"));
+    }
+
+    [Fact]
+    public void Without_faults_no_fault_is_drawn_and_malformed_payloads_are_never_part_of_all()
+    {
+        var result = SimulatorCommand.Create().Parse([]);
+
+        Assert.Empty(result.GetValue<IReadOnlyList<Simulation.FaultKind>>("--faults")!);
+        Assert.DoesNotContain(Simulation.FaultKind.BadJson, Simulation.FaultKinds.Field);
+        Assert.True(Simulation.FaultKinds.TryParse("malformed", out var malformed, out _));
+        Assert.Equal([Simulation.FaultKind.BadJson, Simulation.FaultKind.UnknownKind, Simulation.FaultKind.WrongType], malformed);
+    }
+
     [Theory]
+    [InlineData("--faults", "lampFailure,meteorStrike", "'meteorStrike' is not a fault")]
+    [InlineData("--fault-rate", "-1", "--fault-rate must be 0 or more")]
+    [InlineData("--fault-duration", "0", "--fault-duration must be longer than zero")]
+    [InlineData("--ack-failure-rate", "1.5", "--ack-failure-rate is a probability")]
+    [InlineData("--ack-latency", "soon", "--ack-latency 'soon' is not a duration")]
     [InlineData("--interval", "10x", "--interval '10x' is not a duration")]
     [InlineData("--duration", "0s", "--duration must be longer than zero")]
     [InlineData("--qos", "2", "--qos must be 0")]
@@ -68,12 +99,13 @@ public sealed class SimulatorCommandTests
 
         Assert.Equal(0, exitCode);
         var help = output.ToString();
-        foreach (var flag in new[] { "--broker", "--city", "--poles", "--interval", "--duration", "--qos", "--seed", "--manifest", "--username", "--password", "--poles-per-connection", "--rate", "--summary", "--clock-speed" })
+        foreach (var flag in new[] { "--broker", "--city", "--poles", "--interval", "--duration", "--qos", "--seed", "--manifest", "--username", "--password", "--poles-per-connection", "--rate", "--summary", "--clock-speed", "--faults", "--fault-rate", "--fault-duration", "--ack-failure-rate", "--ack-latency" })
         {
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
 
         Assert.Contains("2 could not connect", help, StringComparison.Ordinal);
+        Assert.Contains("'malformed' = these three", help, StringComparison.Ordinal);
     }
 
     [Fact]

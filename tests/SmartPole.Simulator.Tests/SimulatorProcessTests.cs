@@ -45,6 +45,29 @@ public sealed class SimulatorProcessTests
             string.Create(CultureInfo.InvariantCulture, $"frames {summary.FramesSent:N0} sent, {summary.FramesAcked:N0} acked"), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Malformed_payloads_asked_for_on_the_command_line_are_counted_apart_in_the_summary()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var dir = new TempDirectory();
+        var summaryFile = Path.Combine(dir.Path, "summary.json");
+
+        // 100 ms frames and a fault rate that makes about one slot in three malformed.
+        await using var simulator = Start(
+            "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--poles", "3", "--interval", "100ms", "--duration", "2s", "--qos", "1",
+            "--faults", "malformed", "--fault-rate", "15000", "--fault-duration", "1s", "--summary", summaryFile);
+        var exitCode = await simulator.WaitForExitAsync(Patience);
+        var summary = FleetSummary.FromJson(await File.ReadAllTextAsync(summaryFile))!;
+
+        Assert.True(exitCode == 0, simulator.Output);
+        Assert.True(summary.BadJsonSent > 0 && summary.UnknownKindSent > 0 && summary.WrongTypeSent > 0, summary.ToJson());
+        Assert.Equal(summary.Faults, summary.BadJsonSent + summary.UnknownKindSent + summary.WrongTypeSent);
+        Assert.Equal(summary.FramesSent, summary.FramesAcked);
+        Assert.Contains("\"badJsonSent\"", await File.ReadAllTextAsync(summaryFile), StringComparison.Ordinal);
+        Assert.Contains(simulator.Lines, l => l.StartsWith("Done", StringComparison.Ordinal) && l.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"malformed {summary.Faults:N0}"), StringComparison.Ordinal));
+    }
+
     private static ManagedProcess Start(params string[] arguments) =>
         ManagedProcess.Start("dotnet", [RepoPaths.BuiltDll("simulators", "SmartPole.Simulator"), .. arguments]);
 }

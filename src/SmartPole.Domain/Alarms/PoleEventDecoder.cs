@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SmartPole.Domain.Wire;
 
 namespace SmartPole.Domain.Alarms;
 
@@ -66,16 +67,7 @@ public static class PoleEventDecoder
                 }
                 else if (reader.ValueTextEquals("detail"u8))
                 {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        detail = reader.GetString();
-                    }
-                    else if (reader.TokenType != JsonTokenType.Null)
-                    {
-                        using var document = JsonDocument.ParseValue(ref reader);
-                        detail = document.RootElement.GetRawText();
-                    }
+                    detail = WireJson.ReadDetail(ref reader);
                 }
                 else
                 {

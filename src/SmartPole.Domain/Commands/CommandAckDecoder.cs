@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartPole.Domain.Wire;
 
 namespace SmartPole.Domain.Commands;
 
@@ -35,16 +36,7 @@ public static class CommandAckDecoder
                 }
                 else if (reader.ValueTextEquals("detail"u8))
                 {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        detail = reader.GetString();
-                    }
-                    else if (reader.TokenType != JsonTokenType.Null)
-                    {
-                        using var document = JsonDocument.ParseValue(ref reader);
-                        detail = document.RootElement.GetRawText();
-                    }
+                    detail = WireJson.ReadDetail(ref reader);
                 }
                 else
                 {

@@ -86,7 +86,16 @@ internal sealed class BrokerConnection : IDisposable
     public void Close(MqttReasonCode reason)
     {
         _closeReason ??= reason;
-        _abort.Cancel();
+        try
+        {
+            // Asynchronously: the caller may hold the session table lock, and the read loop's
+            // clean-up (which takes it too) must not run inline under it.
+            _ = _abort.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection has already ended.
+        }
     }
 
     /// <summary>Queues a control packet (or a QoS 1/2 PUBLISH the session has admitted).</summary>

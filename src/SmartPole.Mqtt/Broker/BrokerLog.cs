@@ -41,6 +41,9 @@ internal static partial class BrokerLog
     [LoggerMessage(13, LogLevel.Information, "MQTT client {ClientId} may not {Action} {Topic}")]
     public static partial void NotAuthorized(this ILogger logger, string clientId, string action, string topic);
 
+    [LoggerMessage(14, LogLevel.Warning, "MQTT connection refused: the limit of {MaxConnections} connections is reached")]
+    public static partial void ConnectionLimitReached(this ILogger logger, int maxConnections);
+
     [LoggerMessage(11, LogLevel.Error, "MQTT connection loop failed")]
     public static partial void ConnectionCrashed(this ILogger logger, Exception exception);
 }

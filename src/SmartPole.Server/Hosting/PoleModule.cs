@@ -28,14 +28,22 @@ internal static class PoleModule
         services.AddSingleton<PoleReadModel>();
         services.AddSingleton<CityFeed>();
         services.AddSingleton<DeadLetterLog>();
+        services.AddSingleton<PoleSettingsProvider>();
+        services.AddSingleton<IPolePublisher, BrokerPublisher>();
+        services.AddSingleton<IActorStateStore>(sp =>
+            new FileActorStateStore(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "actors")));
+        services.AddSingleton(sp => new PoleActorServices(
+            sp.GetRequiredService<ITimeSeriesWriter>(),
+            sp.GetRequiredService<CityFeed>(),
+            sp.GetRequiredService<PoleSettingsProvider>(),
+            sp.GetRequiredService<IActorStateStore>(),
+            sp.GetRequiredService<IPolePublisher>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ActorsOptions>>().Value;
-            var series = sp.GetRequiredService<ITimeSeriesWriter>();
-            var feed = sp.GetRequiredService<CityFeed>();
-            var registry = sp.GetRequiredService<CityRegistry>();
+            var actorServices = sp.GetRequiredService<PoleActorServices>();
             return new ActorHost<PoleActor>(
-                _ => new PoleActor(series, feed, registry),
+                _ => new PoleActor(actorServices),
                 new ActorHostOptions { IdleTimeout = options.IdleTimeout, MailboxCapacity = options.MailboxCapacity },
                 sp.GetRequiredService<ILogger<ActorHost<PoleActor>>>(),
                 sp.GetRequiredService<TimeProvider>());
@@ -44,7 +52,8 @@ internal static class PoleModule
         services.AddSingleton<TelemetryIngestor>();
         services.AddSingleton<MqttEdgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttEdgeService>());
-        services.AddSignalR();
+        services.AddSignalR().AddJsonProtocol(o =>
+            o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddHostedService<LiveFeedService>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using SmartPole.Actors;
+using SmartPole.Domain.Alarms;
 using SmartPole.Domain.Telemetry;
 using SmartPole.Domain.Wire;
 using SmartPole.Mqtt;
@@ -28,12 +29,41 @@ internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry
             return;
         }
 
-        if (topic!.Kind != PoleTopicKind.Telemetry)
+        var key = PoleKey.Of(topic!.City, topic.Pole);
+        switch (topic.Kind)
         {
-            // Status, events and command acks are the twin's next steps; commands and config are ours, echoed back.
-            return;
-        }
+            case PoleTopicKind.Telemetry:
+                await HandleTelemetryAsync(inbound, topic, key, cancellationToken);
+                return;
+            case PoleTopicKind.Status:
+                registry.EnsurePole(topic.City, topic.Pole);
+                var status = message.Payload.ToArray(); // the broker may reuse its buffer once the hook returns
+                await poles.TellAsync(key, (actor, _) => actor.ApplyStatusAsync(status), cancellationToken);
+                return;
+            case PoleTopicKind.Events:
+                if (!PoleEventDecoder.TryDecode(message.Payload.Span, out var poleEvent, out var eventError))
+                {
+                    deadLetters.Add(message.Topic, inbound.ClientId, null, eventError!, message.Payload.Span);
+                    return;
+                }
 
+                registry.EnsurePole(topic.City, topic.Pole);
+                await poles.TellAsync(key, (actor, _) => actor.ApplyEventAsync(poleEvent!), cancellationToken);
+                return;
+            case PoleTopicKind.CommandAck:
+                var commandId = topic.CommandId!;
+                var ack = message.Payload.ToArray();
+                await poles.TellAsync(key, (actor, _) => actor.ApplyCommandAckAsync(commandId, ack), cancellationToken);
+                return;
+            default:
+                // Commands and config flow from the platform to poles; a pole publishing them is ignored.
+                return;
+        }
+    }
+
+    private async ValueTask HandleTelemetryAsync(MqttInboundMessage inbound, PoleTopic topic, string key, CancellationToken cancellationToken)
+    {
+        var message = inbound.Message;
         var decoded = TelemetryFrameDecoder.Decode(message.Payload.Span);
         if (decoded.Frame is not { } frame)
         {
@@ -48,6 +78,6 @@ internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry
 
         registry.EnsurePole(topic.City, topic.Pole);
         Interlocked.Increment(ref _frames);
-        await poles.TellAsync(PoleKey.Of(topic.City, topic.Pole), (actor, _) => actor.ApplyAsync(frame), cancellationToken);
+        await poles.TellAsync(key, (actor, _) => actor.ApplyAsync(frame), cancellationToken);
     }
 }

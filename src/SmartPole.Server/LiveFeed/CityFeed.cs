@@ -12,6 +12,9 @@ internal sealed class CityFeed(PoleReadModel readModel)
 {
     private readonly ConcurrentDictionary<string, PoleSnapshot> _pending = new(StringComparer.Ordinal);
 
+    // Events are not "latest wins": every alarm and command step is delivered, in order per pole.
+    private readonly ConcurrentQueue<TwinEvent> _events = new();
+
     /// <summary>Poles changed since the last <see cref="Drain"/>.</summary>
     public int PendingCount => _pending.Count;
 
@@ -20,6 +23,35 @@ internal sealed class CityFeed(PoleReadModel readModel)
     {
         readModel.Update(snapshot);
         _pending[PoleKey.Of(snapshot.City, snapshot.Pole)] = snapshot;
+    }
+
+    /// <summary>Records a pole's new state and what happened to it (alarms, incidents, commands).</summary>
+    public void Publish(PoleSnapshot snapshot, IReadOnlyList<TwinEvent> events)
+    {
+        Publish(snapshot);
+        foreach (var change in events)
+        {
+            readModel.Apply(change);
+            _events.Enqueue(change);
+        }
+    }
+
+    /// <summary>Takes every pending event, grouped by city, in the order they happened.</summary>
+    public Dictionary<string, List<TwinEvent>> DrainEvents()
+    {
+        var byCity = new Dictionary<string, List<TwinEvent>>(StringComparer.Ordinal);
+        while (_events.TryDequeue(out var change))
+        {
+            if (!byCity.TryGetValue(change.City, out var list))
+            {
+                list = [];
+                byCity.Add(change.City, list);
+            }
+
+            list.Add(change);
+        }
+
+        return byCity;
     }
 
     /// <summary>Takes every pending change, grouped by city.</summary>

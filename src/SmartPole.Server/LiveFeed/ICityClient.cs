@@ -7,4 +7,11 @@ public interface ICityClient
 {
     /// <summary>Poles of a joined city that changed since the last push (newest state of each).</summary>
     Task PolesUpdated(IReadOnlyList<PoleSnapshot> poles);
+
+    /// <summary>
+    /// What happened to poles of a joined city since the last push, in order: alarms raised /
+    /// acknowledged / cleared, incidents, status changes, command progress. Each item carries an
+    /// <c>event</c> discriminator.
+    /// </summary>
+    Task PoleEvents(IReadOnlyList<TwinEvent> events);
 }

@@ -44,6 +44,18 @@ internal sealed partial class LiveFeedService(
                 LogPushFailed(e, city, poles.Count);
             }
         }
+
+        foreach (var (city, events) in feed.DrainEvents())
+        {
+            try
+            {
+                await hub.Clients.Group(CityHub.GroupOf(city)).PoleEvents(events);
+            }
+            catch (Exception e)
+            {
+                LogPushFailed(e, city, events.Count);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live push of {Count} poles to city {City} failed")]

@@ -1,59 +1,166 @@
 using SmartPole.Actors;
 using SmartPole.Domain;
+using SmartPole.Domain.Alarms;
+using SmartPole.Domain.Commands;
 using SmartPole.Domain.Poles;
 using SmartPole.Domain.Telemetry;
+using SmartPole.Domain.Wire;
 using SmartPole.Server.LiveFeed;
 using SmartPole.Telemetry;
 
 namespace SmartPole.Server.Poles;
 
 /// <summary>
-/// One pole's actor: applies its frames to the twin in turns, writes the readings to the
-/// time-series store and tells the live feed. Thin on purpose: the behaviour is the twin's.
+/// One pole's actor. Thin on purpose: each turn hands the message to the pole's twin (the
+/// behaviour lives in Domain), then does the I/O the twin asked for — readings to the time-series
+/// store, events and the new state to the live feed, config and commands to the pole over MQTT —
+/// and arms the one timer the twin needs next.
 /// </summary>
-internal sealed class PoleActor : Actor
+internal sealed class PoleActor(PoleActorServices services) : Actor
 {
-    private readonly ITimeSeriesWriter _series;
-    private readonly CityFeed _feed;
-    private readonly CityRegistry _registry;
+    private const string StateType = "pole";
     private PoleTwin? _twin;
-
-    public PoleActor(ITimeSeriesWriter series, CityFeed feed, CityRegistry registry)
-    {
-        _series = series;
-        _feed = feed;
-        _registry = registry;
-    }
+    private IDisposable? _timer;
+    private DateTimeOffset? _timerDue;
 
     private PoleTwin Twin => _twin ?? throw new InvalidOperationException("pole actor used before activation");
 
-    protected override Task OnActivateAsync(CancellationToken ct)
+    protected override async Task OnActivateAsync(CancellationToken ct)
     {
         var (city, pole) = PoleKey.Parse(Key);
-        _twin = new PoleTwin(city, pole);
-        return Task.CompletedTask;
+        var settings = services.Settings.For(city, pole);
+        var saved = await services.State.ReadAsync(StateType, Key, ct);
+        _twin = saved is null
+            ? new PoleTwin(city, pole, settings, TimeProvider)
+            : PoleTwin.Restore(PoleTwinStateSerializer.Deserialize(saved), settings, TimeProvider);
+        if (saved is not null)
+        {
+            services.Feed.Publish(_twin.ToSnapshot());
+        }
+    }
+
+    protected override async Task OnDeactivateAsync(ActorDeactivationReason reason, CancellationToken ct)
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (_twin is not null)
+        {
+            await services.State.WriteAsync(StateType, Key, PoleTwinStateSerializer.Serialize(_twin.ToState()), ct);
+        }
     }
 
     /// <summary>Applies one frame: twin, time series, live feed. A duplicate changes nothing.</summary>
-    public ValueTask ApplyAsync(TelemetryFrame frame)
+    public async ValueTask ApplyAsync(TelemetryFrame frame)
     {
         if (Twin.Apply(frame) == SeqOutcome.Duplicate)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        var district = _registry.Find(Twin.City, Twin.Pole)?.District;
+        var district = Twin.Settings.Pole?.District;
         foreach (var reading in frame.Devices)
         {
-            _series.Write(ToPoint(reading, frame.Timestamp, district));
+            services.Series.Write(ToPoint(reading, frame.Timestamp, district));
         }
 
-        _feed.Publish(Twin.ToSnapshot());
-        return ValueTask.CompletedTask;
+        await AfterTurnAsync();
     }
+
+    /// <summary>Applies the retained <c>status</c> payload (the gateway's will says <c>offline</c>).</summary>
+    public ValueTask ApplyStatusAsync(ReadOnlyMemory<byte> payload)
+    {
+        Twin.ApplyStatus(payload.Span);
+        return AfterTurnAsync();
+    }
+
+    /// <summary>Applies a device event from the <c>events</c> topic.</summary>
+    public ValueTask ApplyEventAsync(PoleEvent poleEvent)
+    {
+        Twin.ApplyEvent(poleEvent);
+        return AfterTurnAsync();
+    }
+
+    /// <summary>Applies a pole's answer to a command.</summary>
+    public ValueTask ApplyCommandAckAsync(string commandId, ReadOnlyMemory<byte> payload)
+    {
+        Twin.ApplyCommandAck(commandId, payload.Span);
+        return AfterTurnAsync();
+    }
+
+    /// <summary>An operator acknowledges an alarm; false when the pole has no such open alarm.</summary>
+    public async ValueTask<bool> AcknowledgeAlarmAsync(string alarmId)
+    {
+        var done = Twin.AcknowledgeAlarm(alarmId);
+        await AfterTurnAsync();
+        return done;
+    }
+
+    /// <summary>An operator sends a command: accepted, published to the pole, then tracked until its ack.</summary>
+    public async ValueTask<CommandRecord> SendCommandAsync(CommandRequest request)
+    {
+        var record = Twin.AcceptCommand(request);
+        var (city, pole) = (Twin.City, Twin.Pole);
+        try
+        {
+            await services.Publisher.PublishAsync(PoleTopic.Command(city, pole, record.Id), request.ToUtf8(), retain: false);
+            record = Twin.MarkCommandSent(record.Id) ?? record;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            record = Twin.MarkCommandFailed(record.Id, e.Message) ?? record;
+        }
+
+        await AfterTurnAsync();
+        return record;
+    }
+
+    /// <summary>One command of this pole, or null.</summary>
+    public ValueTask<CommandRecord?> CommandAsync(string commandId) =>
+        ValueTask.FromResult(Twin.Commands.FirstOrDefault(c => c.Id == commandId));
 
     /// <summary>The twin's current state.</summary>
     public ValueTask<PoleSnapshot> SnapshotAsync() => ValueTask.FromResult(Twin.ToSnapshot());
+
+    private async ValueTask AfterTurnAsync()
+    {
+        var events = Twin.TakeEvents();
+        foreach (var change in events)
+        {
+            if (change is DesiredConfigChanged config)
+            {
+                await services.Publisher.PublishAsync(PoleTopic.Config(Twin.City, Twin.Pole), config.Config.ToUtf8(), retain: true);
+            }
+        }
+
+        services.Feed.Publish(Twin.ToSnapshot(), events);
+        ArmTimer();
+    }
+
+    // The twin needs at most one wake-up (silence, command timeout, maintenance edge, next night).
+    private void ArmTimer()
+    {
+        var due = Twin.NextDeadline;
+        if (due == _timerDue)
+        {
+            return;
+        }
+
+        _timer?.Dispose();
+        _timer = null;
+        _timerDue = due;
+        if (due is { } at)
+        {
+            var delay = at - TimeProvider.GetUtcNow();
+            _timer = RegisterTimer(OnTimerAsync, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnTimerAsync(CancellationToken ct)
+    {
+        _timerDue = null;
+        Twin.OnTimer();
+        await AfterTurnAsync();
+    }
 
     // InfluxDB schema of the design: measurement = kind; tags = city, pole, device, district; fields = metrics; ms.
     private PointData ToPoint(DeviceReading reading, DateTimeOffset timestamp, string? district)

@@ -10,6 +10,7 @@ namespace SmartPole.Server.Poles;
 internal sealed class PoleReadModel
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PoleSnapshot>> _byCity = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PoleAlarm>> _alarmsByCity = new(StringComparer.Ordinal);
 
     /// <summary>Records <paramref name="snapshot"/> as the pole's newest state.</summary>
     public void Update(PoleSnapshot snapshot) =>
@@ -22,4 +23,37 @@ internal sealed class PoleReadModel
     /// <summary>Every pole snapshot of a city.</summary>
     public IReadOnlyList<PoleSnapshot> OfCity(string city) =>
         _byCity.TryGetValue(city, out var poles) ? [.. poles.Values] : [];
+
+    /// <summary>Keeps the city's alarm board current from a twin event.</summary>
+    public void Apply(TwinEvent change)
+    {
+        var alarm = change switch
+        {
+            AlarmRaised raised => raised.Alarm,
+            AlarmAcknowledged acknowledged => acknowledged.Alarm,
+            AlarmCleared cleared => cleared.Alarm,
+            _ => null,
+        };
+        if (alarm is null)
+        {
+            return;
+        }
+
+        var board = _alarmsByCity.GetOrAdd(change.City, _ => new(StringComparer.Ordinal));
+        var key = change.Pole + "/" + alarm.Id;
+        if (alarm.IsOpen)
+        {
+            board[key] = new PoleAlarm(change.Pole, alarm);
+        }
+        else
+        {
+            board.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>The open alarms of a city, most severe and newest first.</summary>
+    public IReadOnlyList<PoleAlarm> OpenAlarms(string city) =>
+        _alarmsByCity.TryGetValue(city, out var board)
+            ? [.. board.Values.OrderByDescending(a => a.Alarm.Severity).ThenByDescending(a => a.Alarm.RaisedAt)]
+            : [];
 }

@@ -47,7 +47,10 @@ public sealed class FleetOptions
     /// <summary>Subscribe to each pole's <c>cmd/#</c> and <c>config</c>, apply them to the models and ack commands. Default true.</summary>
     public bool HandleCommands { get; set; } = true;
 
-    /// <summary>How many connections may be opening at once (spares the broker's accept queue). Default 64.</summary>
+    /// <summary>
+    /// How many poles may be connecting at once (spares the broker's accept queue): a connection opens
+    /// only when its poles' subscriptions and statuses fit, and at least 4 connections open at once. Default 64.
+    /// </summary>
     public int MaxConcurrentConnects { get; set; } = 64;
 
     /// <summary>How long to wait for outstanding QoS 1 acks after the run stops. Default 30 s.</summary>
@@ -55,6 +58,27 @@ public sealed class FleetOptions
 
     /// <summary>Keep-alive of every connection. Default 60 s.</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Faults drawn at random (see <see cref="FaultRate"/>); empty (default) = none. <see cref="FleetRunner.InjectFaultAsync"/> works either way.</summary>
+    public IReadOnlyList<FaultKind> Faults { get; set; } = [];
+
+    /// <summary>Expected faults per pole per simulated hour, each kind drawn among <see cref="Faults"/> the pole can suffer. Default 0.01.</summary>
+    public double FaultRate { get; set; } = 0.01;
+
+    /// <summary>How long a fault lasts in simulated time before it clears (a dropped gateway reconnects then). Default 10 minutes.</summary>
+    public TimeSpan FaultDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Probability (0..1) that a command fails: it is not applied and the ack says <c>{"ok":false}</c>. Default 0.</summary>
+    public double AckFailureRate { get; set; }
+
+    /// <summary>Mean time a pole takes to apply a command and ack it; each delay is drawn from ½..1½ of it. Default zero.</summary>
+    public TimeSpan AckLatency { get; set; }
+
+    /// <summary>First wait before reconnecting after a lost connection; it doubles after each failed try. Default 250 ms.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest wait between reconnect tries. Default 10 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Throws when a setting is out of range, naming it.</summary>
     public void Validate()
@@ -85,6 +109,32 @@ public sealed class FleetOptions
         if (!(ClockSpeed > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(ClockSpeed), ClockSpeed, "ClockSpeed must be positive.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Faults);
+        if (!(FaultRate >= 0) || double.IsInfinity(FaultRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FaultRate), FaultRate, "FaultRate must be a finite number of faults per pole per hour, 0 or more.");
+        }
+
+        if (FaultDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FaultDuration), FaultDuration, "FaultDuration must be positive.");
+        }
+
+        if (!(AckFailureRate is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AckFailureRate), AckFailureRate, "AckFailureRate is a probability between 0 and 1.");
+        }
+
+        if (AckLatency < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AckLatency), AckLatency, "AckLatency must not be negative.");
+        }
+
+        if (ReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < ReconnectDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconnectDelay), ReconnectDelay, "ReconnectDelay must be positive and at most MaxReconnectDelay.");
         }
     }
 }

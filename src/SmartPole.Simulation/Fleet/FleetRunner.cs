@@ -32,6 +32,15 @@ public sealed partial class FleetRunner
     private long _lines;
     private long _points;
     private long _commands;
+    private long _commandsFailed;
+    private long _faults;
+    private long _events;
+    private long _badJson;
+    private long _unknownKind;
+    private long _wrongType;
+    private long _reconnects;
+    private GatewayLink?[] _links = [];
+    private CancellationToken _drain;
     private int _connections;
     private int _connectFailures;
     private long _startTimestamp;
@@ -85,12 +94,18 @@ public sealed partial class FleetRunner
         // Publishes already handed to the client keep going after the stop, until their acks or the ack timeout.
         using var drain = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using var armDrain = stop.Token.Register(() => drain.CancelAfter(_options.AckTimeout));
-        using var connectGate = new SemaphoreSlim(_options.MaxConcurrentConnects);
+        // A district gateway greets with a subscription pair and a status per pole: the gate counts poles, not sockets,
+        // so a thousand-pole gateway does not starve other CONNACKs past their timeout.
+        using var connectGate = new SemaphoreSlim(Math.Max(Math.Min(4, ConnectionCount), _options.MaxConcurrentConnects / _options.PolesPerConnection));
+        _links = new GatewayLink?[ConnectionCount];
+        // Written before any link is published (Volatile.Write below), so InjectFaultAsync sees it.
+        _drain = drain.Token;
         var run = new RunContext(start, connectGate, _options.Rate is { } rate ? new RateGate(rate, _time) : null, stop.Token, drain.Token);
 
         LogStarting(_logger, _models.Length, ConnectionCount, _options.Broker, _options.Interval, _options.Qos);
         var connections = _models.Chunk(_options.PolesPerConnection).Select((poles, index) => RunConnectionAsync(index, poles, run));
         await Task.WhenAll(connections).ConfigureAwait(false);
+        Array.Clear(_links);
         Volatile.Write(ref _endTimestamp, _time.GetTimestamp());
         var summary = Snapshot();
         LogFinished(_logger, summary.FramesSent, summary.FramesAcked, summary.Errors, summary.ElapsedSeconds);
@@ -112,51 +127,131 @@ public sealed partial class FleetRunner
             Volatile.Read(ref _connections),
             Volatile.Read(ref _connectFailures),
             Interlocked.Read(ref _commands),
-            Math.Round(elapsed, 3));
+            Math.Round(elapsed, 3),
+            Interlocked.Read(ref _commandsFailed),
+            Interlocked.Read(ref _faults),
+            Interlocked.Read(ref _events),
+            Interlocked.Read(ref _badJson),
+            Interlocked.Read(ref _unknownKind),
+            Interlocked.Read(ref _wrongType),
+            Interlocked.Read(ref _reconnects) + LiveReconnects());
+    }
+
+    /// <summary>
+    /// Starts <paramref name="kind"/> on pole <paramref name="poleId"/> now, for <paramref name="duration"/>
+    /// of simulated time (default <see cref="FleetOptions.FaultDuration"/>), and completes once its effect
+    /// is on the wire: the event acknowledged by the broker (device faults with one), the malformed
+    /// payload sent, or the gateway's socket closed (<see cref="FaultKind.GatewayDrop"/>: every pole on
+    /// that connection drops). Device faults without an event show in the pole's next frames.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such pole, or it lacks the device the fault needs.</exception>
+    /// <exception cref="InvalidOperationException">The pole's connection is not established (the run has not started, or it failed).</exception>
+    public async Task InjectFaultAsync(string poleId, FaultKind kind, TimeSpan? duration = null)
+    {
+        ArgumentNullException.ThrowIfNull(poleId);
+        var index = Array.FindIndex(_models, m => m.Pole.Id == poleId);
+        if (index < 0)
+        {
+            throw new ArgumentException($"The fleet has no pole '{poleId}'.", nameof(poleId));
+        }
+
+        var pole = _models[index];
+        if (!pole.CanSuffer(kind))
+        {
+            throw new ArgumentException($"Pole '{poleId}' has no device that can suffer {FaultKinds.Name(kind)}.", nameof(kind));
+        }
+
+        var link = Volatile.Read(ref _links[index / _options.PolesPerConnection])
+                   ?? throw new InvalidOperationException($"Pole '{poleId}' is not connected: faults are injected while the run goes on.");
+        await StartFaultAsync(link, pole, kind, duration ?? _options.FaultDuration, _drain).ConfigureAwait(false);
+    }
+
+    private async Task StartFaultAsync(GatewayLink link, PoleModel pole, FaultKind kind, TimeSpan duration, CancellationToken drain)
+    {
+        Interlocked.Increment(ref _faults);
+        LogFault(_logger, pole.Pole.Id, kind, duration);
+        switch (kind)
+        {
+            case FaultKind.GatewayDrop:
+                await link.DropAsync(duration / _options.ClockSpeed).ConfigureAwait(false);
+                return;
+            case FaultKind.BadJson or FaultKind.UnknownKind or FaultKind.WrongType:
+                await PublishMalformedAsync(link, pole, kind, drain).ConfigureAwait(false);
+                return;
+        }
+
+        var stamp = _time.GetUtcNow();
+        if (pole.InjectFault(kind, _clock.ToSimulated(stamp), duration, stamp) is not { } poleEvent)
+        {
+            return;
+        }
+
+        try
+        {
+            await link.PublishAsync(new MqttApplicationMessage(EventsTopic(pole), poleEvent.ToUtf8(), MqttQualityOfService.AtLeastOnce), drain).ConfigureAwait(false);
+            Interlocked.Increment(ref _events);
+        }
+#pragma warning disable CA1031 // An event that cannot be sent is counted; the fault still shows in the frames.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _errors);
+            LogPublishFailed(_logger, pole.Pole.Id, pole.Seq, e.Message);
+        }
+    }
+
+    // Links still running count their reconnects live; a finished link adds its count to _reconnects.
+    private long LiveReconnects()
+    {
+        var total = 0L;
+        foreach (var link in _links)
+        {
+            total += link?.Reconnects ?? 0;
+        }
+
+        return total;
     }
 
     private async Task RunConnectionAsync(int index, PoleModel[] poles, RunContext run)
     {
         var first = poles[0].Pole.Id;
         var clientId = poles.Length == 1 ? $"sim-{_city.Id}-{first}" : $"sim-{_city.Id}-gw-{index + 1:00000}";
-        var client = new MqttClient(ClientOptions(clientId, first), _loggerFactory.CreateLogger<MqttClient>(), _time);
-        await using (client.ConfigureAwait(false))
+        var byId = poles.ToDictionary(p => p.Pole.Id, StringComparer.Ordinal);
+        List<string> subscriptions = _options.HandleCommands
+            ? [.. poles.SelectMany(p => new[] { $"sp/{_city.Id}/{p.Pole.Id}/cmd/#", PoleTopic.Config(_city.Id, p.Pole.Id) })]
+            : [];
+        GatewayLink? self = null;
+        var link = new GatewayLink(
+            clientId,
+            () => ClientOptions(clientId, first),
+            message => _options.HandleCommands ? OnMessageAsync(self!, byId, message, run.Drain) : ValueTask.CompletedTask,
+            subscriptions,
+            [.. poles.Select(p => Status(p, Online))],
+            _options,
+            _loggerFactory,
+            _time);
+        self = link;
+        await using (link.ConfigureAwait(false))
         {
-            if (!await ConnectAsync(client, clientId, run).ConfigureAwait(false))
+            // Published before the greeting: a test that sees the poles' 'online' may inject faults at once.
+            Volatile.Write(ref _links[index], link);
+            if (!await ConnectAsync(link, run).ConfigureAwait(false))
             {
+                Volatile.Write(ref _links[index], null);
                 return;
             }
 
-            var byId = poles.ToDictionary(p => p.Pole.Id, StringComparer.Ordinal);
-            if (_options.HandleCommands)
-            {
-                client.MessageReceivedAsync = message => OnMessageAsync(client, byId, message, run.Drain);
-                foreach (var pole in poles)
-                {
-                    await TryAsync(client.SubscribeAsync($"sp/{_city.Id}/{pole.Pole.Id}/cmd/#", MqttQualityOfService.AtLeastOnce, run.Drain), clientId).ConfigureAwait(false);
-                    await TryAsync(client.SubscribeAsync(PoleTopic.Config(_city.Id, pole.Pole.Id), MqttQualityOfService.AtLeastOnce, run.Drain), clientId).ConfigureAwait(false);
-                }
-            }
-
-            foreach (var pole in poles)
-            {
-                await TryAsync(PublishStatusAsync(client, pole, Online, run.Drain), clientId).ConfigureAwait(false);
-            }
-
             var firstIndex = index * _options.PolesPerConnection;
-            await Task.WhenAll(poles.Select((pole, i) => RunPoleAsync(client, pole, firstIndex + i, run))).ConfigureAwait(false);
+            await Task.WhenAll(poles.Select((pole, i) => RunPoleAsync(link, pole, firstIndex + i, run))).ConfigureAwait(false);
 
-            // A gateway that leaves cleanly says so: the will fires only when it vanishes.
-            foreach (var pole in poles)
-            {
-                await TryAsync(PublishStatusAsync(client, pole, Offline, run.Drain), clientId).ConfigureAwait(false);
-            }
-
-            await TryAsync(client.DisconnectAsync(run.Drain), clientId).ConfigureAwait(false);
+            // A gateway that leaves cleanly says so for each of its poles: the will fires only when it vanishes.
+            await link.CloseAsync([.. poles.Select(p => Status(p, Offline))], e => OperationFailed(clientId, e), run.Drain).ConfigureAwait(false);
+            Volatile.Write(ref _links[index], null);
+            Interlocked.Add(ref _reconnects, link.Reconnects);
         }
     }
 
-    private async Task<bool> ConnectAsync(MqttClient client, string clientId, RunContext run)
+    private async Task<bool> ConnectAsync(GatewayLink link, RunContext run)
     {
         try
         {
@@ -169,7 +264,7 @@ public sealed partial class FleetRunner
 
         try
         {
-            await client.ConnectAsync(run.Stop).ConfigureAwait(false);
+            await link.ConnectAsync(e => OperationFailed(link.ClientId, e), run.Stop, run.Drain).ConfigureAwait(false);
             Interlocked.Increment(ref _connections);
             return true;
         }
@@ -186,11 +281,11 @@ public sealed partial class FleetRunner
             // With thousands of connections the first failure says it all; the rest go to debug.
             if (Interlocked.Increment(ref _connectFailures) == 1)
             {
-                LogConnectFailed(_logger, clientId, _options.Broker, e.Message);
+                LogConnectFailed(_logger, link.ClientId, _options.Broker, e.Message);
             }
             else
             {
-                LogConnectFailedAgain(_logger, clientId, e.Message);
+                LogConnectFailedAgain(_logger, link.ClientId, e.Message);
             }
             return false;
         }
@@ -200,7 +295,7 @@ public sealed partial class FleetRunner
         }
     }
 
-    private async Task RunPoleAsync(MqttClient client, PoleModel pole, int poleIndex, RunContext run)
+    private async Task RunPoleAsync(GatewayLink link, PoleModel pole, int poleIndex, RunContext run)
     {
         var topic = PoleTopic.Telemetry(_city.Id, pole.Pole.Id);
         // Stagger: pole k of n starts k/n of an interval after the start, so the fleet publishes evenly.
@@ -227,14 +322,27 @@ public sealed partial class FleetRunner
                 break;
             }
 
-            await PublishFrameAsync(client, pole, topic, run.Drain).ConfigureAwait(false);
+            var stamp = _time.GetUtcNow();
+            var modelTime = _clock.ToSimulated(stamp);
+            var fault = pole.DrawFault(_options.Faults, _options.FaultRate, modelTime);
+            if (fault is { } drawn)
+            {
+                await StartFaultAsync(link, pole, drawn, _options.FaultDuration, run.Drain).ConfigureAwait(false);
+            }
+
+            // A malformed payload took this slot's frame (and its seq).
+            if (fault is not (FaultKind.BadJson or FaultKind.UnknownKind or FaultKind.WrongType))
+            {
+                await PublishFrameAsync(link, pole, topic, pole.NextFrame(modelTime, stamp), run.Drain).ConfigureAwait(false);
+            }
+
             if (interval == TimeSpan.Zero)
             {
                 await Task.Yield();
                 continue;
             }
 
-            // A slot missed (slow ack, busy machine) is skipped rather than sent in a burst.
+            // A slot missed (slow ack, busy machine, broker away) is skipped rather than sent in a burst.
             due += interval;
             var now = _time.GetUtcNow();
             if (due < now)
@@ -244,10 +352,8 @@ public sealed partial class FleetRunner
         }
     }
 
-    private async Task PublishFrameAsync(MqttClient client, PoleModel pole, string topic, CancellationToken drain)
+    private async Task PublishFrameAsync(GatewayLink link, PoleModel pole, string topic, TelemetryFrame frame, CancellationToken drain)
     {
-        var stamp = _time.GetUtcNow();
-        var frame = pole.NextFrame(_clock.ToSimulated(stamp), stamp);
         var payload = TelemetryFrameEncoder.ToUtf8(frame);
         var points = 0;
         foreach (var device in frame.Devices)
@@ -260,13 +366,13 @@ public sealed partial class FleetRunner
         Interlocked.Add(ref _points, points);
         try
         {
-            await client.PublishAsync(new MqttApplicationMessage(topic, payload, _options.Qos), drain).ConfigureAwait(false);
+            await link.PublishAsync(new MqttApplicationMessage(topic, payload, _options.Qos), drain).ConfigureAwait(false);
             if (_options.Qos != MqttQualityOfService.AtMostOnce)
             {
                 Interlocked.Increment(ref _acked);
             }
         }
-#pragma warning disable CA1031 // A failed publish (connection lost, ack timed out) is counted; the pole goes on.
+#pragma warning disable CA1031 // A failed publish (connection lost at QoS 0, ack timed out) is counted; the pole goes on.
         catch (Exception e)
 #pragma warning restore CA1031
         {
@@ -275,7 +381,38 @@ public sealed partial class FleetRunner
         }
     }
 
-    private ValueTask OnMessageAsync(MqttClient client, Dictionary<string, PoleModel> poles, MqttApplicationMessage message, CancellationToken drain)
+    private async Task PublishMalformedAsync(GatewayLink link, PoleModel pole, FaultKind kind, CancellationToken drain)
+    {
+        var stamp = _time.GetUtcNow();
+        var frame = pole.NextFrame(_clock.ToSimulated(stamp), stamp);
+        var payload = MalformedPayload.Create(kind, frame);
+        switch (kind)
+        {
+            case FaultKind.BadJson:
+                Interlocked.Increment(ref _badJson);
+                break;
+            case FaultKind.UnknownKind:
+                Interlocked.Increment(ref _unknownKind);
+                break;
+            default:
+                Interlocked.Increment(ref _wrongType);
+                break;
+        }
+
+        try
+        {
+            await link.PublishAsync(new MqttApplicationMessage(PoleTopic.Telemetry(_city.Id, pole.Pole.Id), payload, _options.Qos), drain).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Counted like a failed frame.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _errors);
+            LogPublishFailed(_logger, pole.Pole.Id, frame.Seq, e.Message);
+        }
+    }
+
+    private ValueTask OnMessageAsync(GatewayLink link, Dictionary<string, PoleModel> poles, MqttApplicationMessage message, CancellationToken drain)
     {
         if (!PoleTopic.TryParse(message.Topic, out var topic, out _) || topic!.City != _city.Id || !poles.TryGetValue(topic.Pole, out var pole))
         {
@@ -299,48 +436,48 @@ public sealed partial class FleetRunner
             return ValueTask.CompletedTask;
         }
 
-        var ack = pole.ApplyCommand(message.Payload.Span, _clock.Now);
-        LogCommand(_logger, topic.Pole, topic.CommandId!, ack.Ok, ack.Detail);
-
         // Not awaited: the client delivers messages on its receive loop, which must stay free to read this ack's PUBACK.
-        _ = SendAckAsync(client, message.Topic + "/ack", ack, drain);
+        _ = AnswerCommandAsync(link, pole, topic.CommandId!, message.Topic + "/ack", message.Payload.ToArray(), drain);
         return ValueTask.CompletedTask;
     }
 
-    private async Task SendAckAsync(MqttClient client, string topic, CommandAck ack, CancellationToken drain)
+    private async Task AnswerCommandAsync(GatewayLink link, PoleModel pole, string commandId, string ackTopic, byte[] payload, CancellationToken drain)
     {
         try
         {
-            await client.PublishAsync(new MqttApplicationMessage(topic, ack.ToUtf8(), MqttQualityOfService.AtLeastOnce), drain).ConfigureAwait(false);
+            var (fail, delay) = AckPlan.Decide(_options.Seed, pole.Pole.Id, commandId, _options.AckFailureRate, _options.AckLatency);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, drain).ConfigureAwait(false);
+            }
+
+            var ack = fail ? CommandAck.Failed("simulated failure: the device did not carry out the command") : pole.ApplyCommand(payload, _clock.Now);
+            LogCommand(_logger, pole.Pole.Id, commandId, ack.Ok, ack.Detail);
+            await link.PublishAsync(new MqttApplicationMessage(ackTopic, ack.ToUtf8(), MqttQualityOfService.AtLeastOnce), drain).ConfigureAwait(false);
             Interlocked.Increment(ref _commands);
+            if (!ack.Ok)
+            {
+                Interlocked.Increment(ref _commandsFailed);
+            }
         }
 #pragma warning disable CA1031 // An ack that cannot be sent is counted; the platform times the command out.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref _errors);
-            LogPublishFailed(_logger, topic, 0, e.Message);
+            LogPublishFailed(_logger, ackTopic, 0, e.Message);
         }
     }
 
-    private Task PublishStatusAsync(MqttClient client, PoleModel pole, byte[] status, CancellationToken cancellationToken) =>
-        client.PublishAsync(
-            new MqttApplicationMessage(PoleTopic.Status(_city.Id, pole.Pole.Id), status, MqttQualityOfService.AtLeastOnce, Retain: true),
-            cancellationToken);
+    private MqttApplicationMessage Status(PoleModel pole, byte[] status) =>
+        new(PoleTopic.Status(_city.Id, pole.Pole.Id), status, MqttQualityOfService.AtLeastOnce, Retain: true);
 
-    private async Task TryAsync(Task operation, string clientId)
+    private string EventsTopic(PoleModel pole) => $"sp/{_city.Id}/{pole.Pole.Id}/events";
+
+    private void OperationFailed(string clientId, Exception e)
     {
-        try
-        {
-            await operation.ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Status, subscribe and disconnect failures are counted; telemetry goes on.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Interlocked.Increment(ref _errors);
-            LogOperationFailed(_logger, clientId, e.Message);
-        }
+        Interlocked.Increment(ref _errors);
+        LogOperationFailed(_logger, clientId, e.Message);
     }
 
     private MqttClientOptions ClientOptions(string clientId, string firstPole)
@@ -360,6 +497,8 @@ public sealed partial class FleetRunner
 
         // A gateway carries up to PolesPerConnection frames in flight at once.
         options.MaxInflight = Math.Max(options.MaxInflight, Math.Min(_options.PolesPerConnection, 65_000));
+
+        // One connection has one will: in gateway mode it speaks for the first pole only (see the README).
         options.Will = new MqttApplicationMessage(PoleTopic.Status(_city.Id, firstPole), Offline, MqttQualityOfService.AtLeastOnce, Retain: true);
         return options;
     }
@@ -384,6 +523,9 @@ public sealed partial class FleetRunner
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} for {Pole}: ok={Ok} {Detail}")]
     private static partial void LogCommand(ILogger logger, string pole, string commandId, bool ok, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fault {Fault} on {Pole} for {Duration} of simulated time")]
+    private static partial void LogFault(ILogger logger, string pole, FaultKind fault, TimeSpan duration);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Config for {Pole}: ok={Ok} {Detail}")]
     private static partial void LogConfig(ILogger logger, string pole, bool ok, string? detail);

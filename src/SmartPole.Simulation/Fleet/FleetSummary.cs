@@ -12,6 +12,13 @@ namespace SmartPole.Simulation;
 /// <param name="ConnectFailures">Connections that could not be established.</param>
 /// <param name="CommandsAcked">Commands received on <c>cmd/{id}</c> and answered on <c>cmd/{id}/ack</c>.</param>
 /// <param name="ElapsedSeconds">Seconds since the run started.</param>
+/// <param name="CommandsFailed">Of <paramref name="CommandsAcked"/>, the acks that said <c>{"ok":false}</c> (refused or a simulated failure).</param>
+/// <param name="Faults">Faults started (drawn at random or injected), malformed payloads included.</param>
+/// <param name="Events">Events published on <c>sp/{city}/{pole}/events</c>.</param>
+/// <param name="BadJsonSent">Telemetry payloads sent that are not JSON (not counted in <paramref name="FramesSent"/>).</param>
+/// <param name="UnknownKindSent">Frames sent with a reading of an unknown device kind (not counted in <paramref name="FramesSent"/>).</param>
+/// <param name="WrongTypeSent">Frames sent with a metric of the wrong type (not counted in <paramref name="FramesSent"/>).</param>
+/// <param name="Reconnects">Connections made again after a lost connection or a gateway-drop fault.</param>
 public sealed record FleetSummary(
     long FramesSent,
     long FramesAcked,
@@ -21,7 +28,14 @@ public sealed record FleetSummary(
     int Connections,
     int ConnectFailures,
     long CommandsAcked,
-    double ElapsedSeconds)
+    double ElapsedSeconds,
+    long CommandsFailed = 0,
+    long Faults = 0,
+    long Events = 0,
+    long BadJsonSent = 0,
+    long UnknownKindSent = 0,
+    long WrongTypeSent = 0,
+    long Reconnects = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

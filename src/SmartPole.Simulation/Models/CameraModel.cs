@@ -21,6 +21,13 @@ internal sealed class CameraModel : DeviceModel
 
     public override DeviceReading Read(in ModelContext context)
     {
+        if (context.SupplyLost || (Faults & DeviceFault.Offline) != 0)
+        {
+            // The gateway can no longer reach the camera: it knows only that, not what the camera sees.
+            PowerW = context.SupplyLost ? 0 : Info.RatedPowerW > 0 ? Info.RatedPowerW : 12;
+            return new DeviceReading(Info.Id, DeviceKind.Camera, [Boolean("online", false), Boolean("recording", false)]);
+        }
+
         PowerW = Info.RatedPowerW > 0 ? Info.RatedPowerW : 12;
         var people = (long)Math.Round(Math.Max(0, _peakPeople * context.Traffic * (1 + (0.25 * Noise(4, context, 300)))));
         var vehicles = (long)Math.Round(Math.Max(0, _peakVehicles * context.Traffic * (1 + (0.2 * Noise(5, context, 300)))));

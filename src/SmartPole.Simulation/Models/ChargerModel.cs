@@ -22,9 +22,9 @@ internal sealed class ChargerModel : DeviceModel
     {
         _energyKWh += PowerW * context.ElapsedHours / 1000;
         var likelihood = 0.15 + (0.5 * context.Traffic);
-        var charging = SimRandom.Slot(Seed, 2, context.UnixSeconds, SlotSeconds) < likelihood;
+        var charging = !context.SupplyLost && SimRandom.Slot(Seed, 2, context.UnixSeconds, SlotSeconds) < likelihood;
         var kw = charging ? _ratedKw * (0.9 + (0.08 * Noise(3, context, 300))) : 0;
-        PowerW = (kw * 1000) + 5;
+        PowerW = context.SupplyLost ? 0 : (kw * 1000) + 5;
         return new DeviceReading(Info.Id, DeviceKind.Charger,
         [
             Integer("state", charging ? 1 : 0),

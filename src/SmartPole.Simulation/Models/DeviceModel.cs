@@ -12,11 +12,14 @@ internal abstract class DeviceModel(DeviceInfo info, ulong seed)
     /// <summary>This device's own seed (pole seed mixed with the device id).</summary>
     protected ulong Seed { get; } = SimRandom.Hash(seed, SimRandom.StableHash(info.Id));
 
+    /// <summary>The faults this device suffers now (set by the pole, cleared when they end).</summary>
+    public DeviceFault Faults { get; set; }
+
     /// <summary>Electrical power the device drew at its last reading (W).</summary>
     public double PowerW { get; protected set; }
 
-    /// <summary>Computes the device's state at <paramref name="context"/> (advancing counters) and returns the reading.</summary>
-    public abstract DeviceReading Read(in ModelContext context);
+    /// <summary>Computes the device's state at <paramref name="context"/> (advancing counters) and returns the reading, or null when the device has nothing to report.</summary>
+    public abstract DeviceReading? Read(in ModelContext context);
 
     /// <summary>Applies an operator command at local time <paramref name="localTime"/>; the default refuses every action.</summary>
     public virtual CommandAck Apply(string action, System.Text.Json.JsonElement args, TimeOnly localTime) =>

@@ -16,11 +16,11 @@ internal sealed class DisplayModel(DeviceInfo info, ulong seed) : DeviceModel(in
     public override DeviceReading Read(in ModelContext context)
     {
         var scheduled = context.LocalHour is >= 7 and < 23;
-        var on = _forcedOn ?? scheduled;
+        var on = !context.SupplyLost && (_forcedOn ?? scheduled);
         var dark = context.LocalHour is < 6.5 or > 18.5;
         var brightness = on ? (dark ? 40 : 100) : 0;
         var rated = Info.RatedPowerW > 0 ? Info.RatedPowerW : 150;
-        PowerW = on ? 8 + (rated * brightness / 100) : 3;
+        PowerW = on ? 8 + (rated * brightness / 100) : context.SupplyLost ? 0 : 3;
         return new DeviceReading(Info.Id, DeviceKind.Display, [Boolean("on", on), Float("brightnessPct", brightness, 0)]);
     }
 

@@ -13,8 +13,15 @@ internal sealed class EnvironmentModel(DeviceInfo info, ulong seed) : DeviceMode
     private readonly double _pmBias = SimRandom.Range(SimRandom.Hash(seed, SimRandom.StableHash(info.Id)), 1, 0.8, 1.25);
     private readonly double _noiseBias = SimRandom.Range(SimRandom.Hash(seed, SimRandom.StableHash(info.Id)), 2, -3, 4);
 
-    public override DeviceReading Read(in ModelContext context)
+    public override DeviceReading? Read(in ModelContext context)
     {
+        // Without mains the sensors are dark: there is nothing to report.
+        if (context.SupplyLost)
+        {
+            PowerW = 0;
+            return null;
+        }
+
         PowerW = 3;
         var winter = DayCurves.Winterness(context.DayOfYear);
         var background = 12 + (28 * winter);

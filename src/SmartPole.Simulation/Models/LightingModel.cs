@@ -39,6 +39,13 @@ internal sealed class LightingModel : DeviceModel
         }
 
         var (on, dimPct) = _override ?? scheduled;
+
+        // A stuck relay burns the lamp at full power whatever the schedule or an operator says.
+        if ((Faults & DeviceFault.DayBurner) != 0)
+        {
+            (on, dimPct) = (true, 100);
+        }
+
         if (dimPct <= 0)
         {
             on = false;
@@ -48,14 +55,33 @@ internal sealed class LightingModel : DeviceModel
 
         // Energy and lamp hours integrate the state held since the previous frame.
         _energyKWh += PowerW * context.ElapsedHours / 1000;
-        if (PowerW > StandbyW)
+        if (PowerW > StandbyW + 2)
         {
             _lampHours += context.ElapsedHours;
         }
 
-        var power = on ? (_ratedW * lit / 100 / _driverEfficiency) + (0.4 * Noise(3, context, 600)) : StandbyW;
+        if (context.SupplyLost)
+        {
+            PowerW = 0;
+            return new DeviceReading(Info.Id, DeviceKind.Lighting,
+            [
+                Boolean("on", false),
+                Float("dimPct", 0, 0),
+                Float("powerW", 0),
+                Float("energyKWh", _energyKWh, 3),
+                Float("voltageV", 0),
+                Float("currentA", 0, 3),
+                Float("lampHours", _lampHours, 2),
+            ]);
+        }
+
+        // A failed lamp is still switched on by its controller, but its LEDs draw next to nothing.
+        var failed = (Faults & DeviceFault.Failed) != 0;
+        var power = !on ? StandbyW
+            : failed ? StandbyW + 0.6 + (0.2 * Noise(4, context, 600))
+            : (_ratedW * lit / 100 / _driverEfficiency) + (0.4 * Noise(3, context, 600));
         PowerW = Math.Max(StandbyW, power);
-        var powerFactor = on ? 0.80 + (0.16 * lit / 100) : 0.5;
+        var powerFactor = on && !failed ? 0.80 + (0.16 * lit / 100) : 0.5;
         var volts = context.SupplyV;
         return new DeviceReading(Info.Id, DeviceKind.Lighting,
         [

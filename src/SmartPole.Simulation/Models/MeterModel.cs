@@ -22,7 +22,7 @@ internal sealed class MeterModel : DeviceModel
         return new DeviceReading(Info.Id, DeviceKind.Meter,
         [
             Float("voltageV", context.SupplyV),
-            Float("currentA", context.LoadW / (context.SupplyV * powerFactor), 3),
+            Float("currentA", context.SupplyLost ? 0 : context.LoadW / (context.SupplyV * powerFactor), 3),
             Float("powerW", context.LoadW),
             Float("energyKWh", _energyKWh, 3),
         ]);

@@ -28,6 +28,23 @@ internal sealed class SmallCellModel : DeviceModel
 
     public override DeviceReading Read(in ModelContext context)
     {
+        var dark = context.SupplyLost;
+        if (dark || (Faults & DeviceFault.Offline) != 0)
+        {
+            // Off air: the baseband still runs (and reports) unless the pole has no mains at all.
+            PowerW = dark ? 0 : _ratedW * 0.15;
+            return new DeviceReading(Info.Id, DeviceKind.SmallCell,
+            [
+                Boolean("onAir", false),
+                Integer("ues", 0),
+                Float("dlMbps", 0),
+                Float("ulMbps", 0),
+                Float("prbPct", 0),
+                Float("powerW", PowerW),
+                Float("tempC", context.AmbientC + (dark ? 0 : 3)),
+            ]);
+        }
+
         var capacity = EnergySaving ? 0.5 : 1.0;
         var demand = context.Traffic * (1 + (0.06 * Noise(3, context, 900)));
         var load = Math.Clamp(Math.Min(demand, capacity), 0, 1);

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartPole.Actors;
+using SmartPole.Domain.Commands;
+using SmartPole.Server.Poles;
+
+namespace SmartPole.Server.Apis;
+
+/// <summary>What operators do to poles: alarms (<c>/api/cities/{city}/alarms</c>) and commands (<c>…/commands</c>).</summary>
+internal static class PoleOperationsApi
+{
+    public static IEndpointRouteBuilder MapPoleOperationsApi(this IEndpointRouteBuilder app)
+    {
+        var city = app.MapGroup("/api/cities/{city}").WithTags("Alarms and commands");
+        city.MapGet("/alarms", ListAlarms).WithSummary("Open alarms of a city, most severe and newest first");
+        city.MapPost("/poles/{pole}/alarms/{alarmId}/acknowledge", AcknowledgeAlarm).WithSummary("Acknowledge an open alarm");
+        city.MapPost("/poles/{pole}/commands", SendCommand).WithSummary("Send a command to a pole; 202 with its id, then poll it");
+        city.MapGet("/poles/{pole}/commands/{commandId}", GetCommand).WithSummary("A command's progress: accepted, sent, acked, failed or timedOut");
+        return app;
+    }
+
+    private static Results<Ok<List<PoleAlarm>>, ProblemHttpResult> ListAlarms(string city, CityRegistry registry, PoleReadModel readModel, int? limit) =>
+        registry.Find(city) is null
+            ? NotFound("Unknown city", $"No city '{city}'.")
+            : TypedResults.Ok(readModel.OpenAlarms(city).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> AcknowledgeAlarm(
+        string city, string pole, string alarmId, CityRegistry registry, ActorHost<PoleActor> actors, CancellationToken cancellationToken)
+    {
+        if (registry.Find(city, pole) is null)
+        {
+            return NotFound("Unknown pole", $"City '{city}' has no pole '{pole}'.");
+        }
+
+        var done = await actors.AskAsync(PoleKey.Of(city, pole), (actor, _) => actor.AcknowledgeAlarmAsync(alarmId), cancellationToken);
+        return done ? TypedResults.NoContent() : NotFound("Unknown alarm", $"Pole '{pole}' has no open alarm '{alarmId}'.");
+    }
+
+    private static async Task<Results<Accepted<CommandRecord>, ProblemHttpResult>> SendCommand(
+        string city, string pole, CommandBody body, CityRegistry registry, ActorHost<PoleActor> actors, CancellationToken cancellationToken)
+    {
+        if (registry.Find(city, pole) is null)
+        {
+            return NotFound("Unknown pole", $"City '{city}' has no pole '{pole}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Device) || string.IsNullOrWhiteSpace(body.Action))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid command", detail: "A command needs 'device' and 'action', e.g. {\"device\":\"lamp-1\",\"action\":\"dim\",\"args\":{\"pct\":50}}.");
+        }
+
+        var request = new CommandRequest(body.Device, body.Action, body.Args);
+        var record = await actors.AskAsync(PoleKey.Of(city, pole), (actor, _) => actor.SendCommandAsync(request), cancellationToken);
+        return TypedResults.Accepted($"/api/cities/{city}/poles/{pole}/commands/{record.Id}", record);
+    }
+
+    private static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> GetCommand(
+        string city, string pole, string commandId, CityRegistry registry, ActorHost<PoleActor> actors, CancellationToken cancellationToken)
+    {
+        if (registry.Find(city, pole) is null)
+        {
+            return NotFound("Unknown pole", $"City '{city}' has no pole '{pole}'.");
+        }
+
+        var record = await actors.AskAsync(PoleKey.Of(city, pole), (actor, _) => actor.CommandAsync(commandId), cancellationToken);
+        return record is null ? NotFound("Unknown command", $"Pole '{pole}' has no command '{commandId}'.") : TypedResults.Ok(record);
+    }
+
+    private static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+}
+
+/// <summary>A command as an operator sends it.</summary>
+/// <param name="Device">Device id on the pole, e.g. <c>lamp-1</c>.</param>
+/// <param name="Action">What to do, e.g. <c>dim</c>, <c>on</c>, <c>off</c>, <c>energySaving</c>, <c>reboot</c>, <c>showText</c>.</param>
+/// <param name="Args">Arguments, e.g. <c>{"pct":50}</c>.</param>
+internal sealed record CommandBody(string? Device, string? Action, JsonElement? Args);
