@@ -61,7 +61,7 @@ internal sealed record CitySummary(string Id, string NameZh, string NameEn, stri
 /// <summary>A pole in a city's list.</summary>
 internal sealed record PoleSummary(
     string Id, string Name, double? Latitude, double? Longitude, string? District,
-    DateTimeOffset? LastSeen, long Seq, long LostFrames, IReadOnlyList<string> Devices)
+    DateTimeOffset? LastSeen, long Seq, long LostFrames, IReadOnlyList<string> Devices, PoleStatus Status)
 {
     public static PoleSummary From(Domain.Cities.PoleInfo info, PoleSnapshot? snapshot) => new(
         info.Id,
@@ -72,7 +72,8 @@ internal sealed record PoleSummary(
         snapshot?.LastSeen,
         snapshot?.Seq ?? -1,
         snapshot?.LostFrames ?? 0,
-        snapshot is null ? info.Devices.Select(d => d.Id).ToList() : snapshot.Devices.Select(d => d.Id).ToList());
+        snapshot is null ? info.Devices.Select(d => d.Id).ToList() : snapshot.Devices.Select(d => d.Id).ToList(),
+        snapshot?.Status ?? PoleStatus.Unknown);
 }
 
 /// <summary>One pole with its latest readings.</summary>

@@ -6,13 +6,14 @@ using SmartPole.Server.Poles;
 
 namespace SmartPole.Server.Apis;
 
-/// <summary>What operators do to poles: alarms (<c>/api/cities/{city}/alarms</c>) and commands (<c>…/commands</c>).</summary>
+/// <summary>What operators do to poles: alarms (<c>/api/cities/{city}/alarms</c>), incidents and commands (<c>…/commands</c>).</summary>
 internal static class PoleOperationsApi
 {
     public static IEndpointRouteBuilder MapPoleOperationsApi(this IEndpointRouteBuilder app)
     {
         var city = app.MapGroup("/api/cities/{city}").WithTags("Alarms and commands");
         city.MapGet("/alarms", ListAlarms).WithSummary("Open alarms of a city, most severe and newest first");
+        city.MapGet("/incidents", ListIncidents).WithSummary("Open incidents of a city (alarms of one pole grouped with their probable cause), newest first");
         city.MapPost("/poles/{pole}/alarms/{alarmId}/acknowledge", AcknowledgeAlarm).WithSummary("Acknowledge an open alarm");
         city.MapPost("/poles/{pole}/commands", SendCommand).WithSummary("Send a command to a pole; 202 with its id, then poll it");
         city.MapGet("/poles/{pole}/commands/{commandId}", GetCommand).WithSummary("A command's progress: accepted, sent, acked, failed or timedOut");
@@ -23,6 +24,11 @@ internal static class PoleOperationsApi
         registry.Find(city) is null
             ? NotFound("Unknown city", $"No city '{city}'.")
             : TypedResults.Ok(readModel.OpenAlarms(city).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
+
+    private static Results<Ok<List<PoleIncident>>, ProblemHttpResult> ListIncidents(string city, CityRegistry registry, PoleReadModel readModel, int? limit) =>
+        registry.Find(city) is null
+            ? NotFound("Unknown city", $"No city '{city}'.")
+            : TypedResults.Ok(readModel.OpenIncidents(city).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> AcknowledgeAlarm(
         string city, string pole, string alarmId, CityRegistry registry, ActorHost<PoleActor> actors, CancellationToken cancellationToken)

@@ -2,6 +2,8 @@
 import { t, language, setLanguage, applyLanguage, onLanguageChange, kindLabel, kindOrder, metricLabel, metricUnit, numericMetrics } from "./i18n.js";
 import { aqi, aqiLevel, AQI_COLOURS } from "./aqi.js";
 import { drawLineChart } from "./chart.js";
+import { AlarmFeed, severityOf, severityName } from "./feed.js";
+import { CommandPanel } from "./commands.js";
 
 const STALE_MS = 60_000;
 // Above this many poles on the map, dots share a small grid cell and the cell shows its most urgent status.
@@ -9,11 +11,18 @@ const CLUSTER_ABOVE = 1500;
 const CELL_PX = 5;
 const RANGES = { "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3 };
 const HISTORY_REFRESH_MS = 30_000;
+// A large city's map and KPIs are redrawn at most this often: table rows and the panel stay per frame.
+const HEAVY_EVERY_MS = 250;
+// Above this many poles the table holds only the rows in view (plus OVERSCAN either side).
+const VIRTUAL_ABOVE = 500;
+const OVERSCAN = 8;
 
 const state = {
   city: null, poles: new Map(), snapshots: new Map(), rows: new Map(), selected: null,
-  dirty: new Set(), renderQueued: false, tableStale: false, layoutStale: true, panelStale: false,
-  layout: null, connection: "connecting",
+  dirty: new Set(), renderQueued: false, tableStale: false, layoutStale: true, panelStale: false, feedStale: false,
+  layout: null, connection: "connecting", order: [], filter: "", rowPx: 38, heavyAt: 0, heavyTimer: 0,
+  // Frame times (ms) of render() and publish → drawn latencies (ms), read by the dashboard benchmark.
+  stats: { frames: [], latencies: [] },
   history: { series: null, range: "1h", points: [], from: 0, to: 0, unit: "", every: "", status: "idle", request: 0 },
 };
 
@@ -38,6 +47,12 @@ function sumMetric(snapshot, kind, name) {
   return seen ? total : undefined;
 }
 
+// A pole is lit when any of its lamps is on (a double-arm pole may run one arm only).
+function anyLampOn(snapshot) {
+  for (const device of snapshot?.devices ?? []) if (device.kind === "lighting" && device.metrics.on === true) return true;
+  return false;
+}
+
 const isOffline = (s) => s.status === 2 || s.status === "offline" || s.status === "Offline";
 const isFresh = (s) => s && s.lastSeen && !isOffline(s) && Date.now() - Date.parse(s.lastSeen) < STALE_MS;
 
@@ -47,13 +62,17 @@ function statusOf(id) {
   if (!s) return 0;
   if (!isFresh(s)) return 4;
   if (s.alarms?.some(isSerious)) return 3;
-  return metric(s, "lighting", "on") ? 2 : 1;
+  return anyLampOn(s) ? 2 : 1;
 }
 // Major and critical alarms colour the map; minor and info ones show in the pole panel only.
-const SEVERITIES = ["info", "minor", "major", "critical"];
-const severityOf = (alarm) => (typeof alarm.severity === "number" ? alarm.severity : SEVERITIES.indexOf(String(alarm.severity).toLowerCase()));
 const isSerious = (alarm) => severityOf(alarm) >= 2;
 const STATUS_VARS = ["--none", "--off", "--on", "--alarm", "--stale"];
+
+const feed = new AlarmFeed({
+  list: $("feed"), count: $("feed-count"), onSelect: (id) => select(id), locale,
+  onChange: () => { state.feedStale = true; queueRender(); },
+});
+const commands = new CommandPanel({ root: $("panel-commands"), log: $("command-log"), locale, onChange: () => { state.feedStale = true; queueRender(); } });
 
 // ---------- data ----------
 
@@ -109,29 +128,76 @@ function queueRender() {
 }
 
 function render() {
+  const started = performance.now();
   state.renderQueued = false;
-  if (state.tableStale) { state.tableStale = false; renderTable(); }
+  if (state.tableStale) { state.tableStale = false; sortTable(); }
+  renderRows();
+  const now = Date.now();
   for (const id of state.dirty) {
     const tr = state.rows.get(id);
+    const s = state.snapshots.get(id);
+    if (s?.lastSeen && state.stats.latencies.length < 100_000) state.stats.latencies.push(now - Date.parse(s.lastSeen));
     if (!tr) continue;
-    fillRow(tr, state.snapshots.get(id));
+    fillRow(tr, s);
     // The Web Animations API restarts the highlight without forcing a synchronous layout.
     tr.animate([{ backgroundColor: "#24476b" }, { backgroundColor: "transparent" }], { duration: 800, easing: "ease-out" });
   }
   state.dirty.clear();
   if (state.panelStale) { state.panelStale = false; renderPanel(); }
+  if (state.feedStale) { state.feedStale = false; feed.render(); commands.render(); }
+  renderHeavy();
+  if (state.stats.frames.length < 100_000) state.stats.frames.push(performance.now() - started);
+}
+
+// Map and KPIs walk every pole: with thousands they are drawn a few times a second, not per push.
+function renderHeavy() {
+  const wait = state.poles.size > CLUSTER_ABOVE ? state.heavyAt + HEAVY_EVERY_MS - performance.now() : 0;
+  if (wait > 0) {
+    if (!state.heavyTimer) state.heavyTimer = setTimeout(() => { state.heavyTimer = 0; queueRender(); }, wait);
+    return;
+  }
+  state.heavyAt = performance.now();
   updateKpis();
   drawMap();
 }
 
 // ---------- table ----------
 
-function renderTable() {
-  const ids = [...state.poles.keys()].sort();
-  state.rows.clear();
-  document.querySelector("#poles tbody").replaceChildren(...ids.map(buildRow));
-  $("pole-count").textContent = String(ids.length);
-  $("kpi-poles").textContent = String(ids.length);
+// Only the rows in view exist in the page (plus a few either side); spacers keep the scroll height.
+function sortTable() {
+  const filter = state.filter;
+  state.order = [...state.poles.keys()]
+    .filter((id) => !filter || id.toLowerCase().includes(filter) || String(state.poles.get(id).name).toLowerCase().includes(filter))
+    .sort();
+  state.viewKey = "";
+  $("pole-count").textContent = String(state.poles.size);
+  $("kpi-poles").textContent = String(state.poles.size);
+}
+
+function renderRows() {
+  const wrap = $("table-wrap");
+  const head = wrap.querySelector("thead").offsetHeight;
+  const all = state.order.length <= VIRTUAL_ABOVE;
+  const first = all ? 0 : Math.max(0, Math.floor(Math.max(0, wrap.scrollTop - head) / state.rowPx) - OVERSCAN);
+  const last = all ? state.order.length : Math.min(state.order.length, first + Math.ceil(wrap.clientHeight / state.rowPx) + 2 * OVERSCAN);
+  const key = `${first}:${last}:${state.order.length}`;
+  if (key === state.viewKey) return;
+  state.viewKey = key;
+  const rows = new Map();
+  const visible = [];
+  for (let i = first; i < last; i++) {
+    const id = state.order[i];
+    const tr = state.rows.get(id) ?? buildRow(id);
+    rows.set(id, tr);
+    visible.push(tr);
+  }
+  state.rows = rows;
+  const spacer = (height) => { const tr = document.createElement("tr"); tr.className = "spacer"; const td = document.createElement("td"); td.colSpan = 7; td.style.height = `${height}px`; tr.append(td); return tr; };
+  const none = [];
+  if (state.order.length === 0 && state.poles.size > 0) { none.push(spacer(0)); none[0].firstChild.textContent = t("table.none"); none[0].firstChild.className = "muted"; }
+  document.querySelector("#poles tbody").replaceChildren(spacer(first * state.rowPx), ...visible, spacer((state.order.length - last) * state.rowPx), ...none);
+  // Rows are as tall as the font makes them: measure once so the spacers match.
+  if (visible.length && !state.rowMeasured) { state.rowMeasured = true; const h = visible[0].getBoundingClientRect().height; if (h > 10 && Math.abs(h - state.rowPx) > 0.5) { state.rowPx = h; state.viewKey = ""; queueRender(); } }
 }
 
 function buildRow(id) {
@@ -145,7 +211,6 @@ function buildRow(id) {
   tr.querySelector(".pole-id").textContent = id;
   if (id === state.selected) tr.classList.add("selected");
   fillRow(tr, state.snapshots.get(id));
-  state.rows.set(id, tr);
   return tr;
 }
 
@@ -167,6 +232,23 @@ document.querySelector("#poles tbody").addEventListener("click", (e) => {
   const tr = e.target.closest("tr[data-pole]");
   if (tr) select(tr.dataset.pole);
 });
+$("table-wrap").addEventListener("scroll", queueRender, { passive: true });
+$("pole-filter").addEventListener("input", (e) => {
+  state.filter = e.target.value.trim().toLowerCase();
+  state.tableStale = true;
+  $("table-wrap").scrollTop = 0;
+  queueRender();
+});
+
+// Brings a pole's row into view (the table only holds the rows in view).
+function scrollToRow(id) {
+  let index = state.order.indexOf(id);
+  if (index < 0 && state.filter) { state.filter = ""; $("pole-filter").value = ""; sortTable(); index = state.order.indexOf(id); }
+  if (index < 0) return;
+  const wrap = $("table-wrap"), head = wrap.querySelector("thead").offsetHeight;
+  const top = head + index * state.rowPx;
+  if (top < wrap.scrollTop + head || top + state.rowPx > wrap.scrollTop + wrap.clientHeight) wrap.scrollTop = Math.max(0, top - wrap.clientHeight / 2);
+}
 
 // ---------- KPIs ----------
 
@@ -175,7 +257,7 @@ function updateKpis() {
   for (const s of state.snapshots.values()) {
     if (!isFresh(s)) continue;
     online++;
-    if (metric(s, "lighting", "on")) lights++;
+    if (anyLampOn(s)) lights++;
     power += sumMetric(s, "lighting", "powerW") ?? 0;
     ues += sumMetric(s, "smallcell", "ues") ?? 0;
     const pm25 = metric(s, "environment", "pm25"), pm10 = metric(s, "environment", "pm10");
@@ -288,9 +370,8 @@ function select(id) {
   const changed = state.selected !== id;
   state.rows.get(state.selected)?.classList.remove("selected");
   state.selected = id;
-  const tr = state.rows.get(id);
-  tr?.classList.add("selected");
-  tr?.scrollIntoView({ block: "nearest" });
+  state.rows.get(id)?.classList.add("selected");
+  scrollToRow(id);
   $("pole-panel").hidden = false;
   document.querySelector(".grid").classList.add("with-panel");
   renderPanel();
@@ -349,14 +430,15 @@ function renderPanel() {
   }
   const alarms = (s?.alarms ?? []).map((alarm) => {
     const li = document.createElement("li");
-    const severity = Math.max(severityOf(alarm), 0);
-    li.className = `alarm sev-${SEVERITIES[severity]}`;
+    li.className = `alarm sev-${severityName(alarm)}`;
     li.dataset.alarm = alarm.id;
-    li.textContent = `${t(`severity.${SEVERITIES[severity]}`)} · ${alarm.device} · ${alarm.type} — ${alarm.detail}`;
+    li.textContent = `${t(`severity.${severityName(alarm)}`)} · ${alarm.device} · ${alarm.type} — ${alarm.detail}`;
     return li;
   });
   $("panel-alarms").replaceChildren(...alarms);
   $("panel-devices").replaceChildren(...groups);
+  // Commands for the devices the pole reported (their kinds are known only from readings).
+  commands.show(state.city, id, s?.devices ?? []);
   if ($("history-series").options.length === 0) fillSeries();
 }
 
@@ -443,20 +525,34 @@ onLanguageChange(() => {
   showConnection(state.connection);
   for (const [id, tr] of state.rows) fillRow(tr, state.snapshots.get(id));
   state.layoutStale = true;
+  state.feedStale = true;
   if (state.selected) { renderPanel(); fillSeries(); drawHistory(); }
   queueRender();
 });
 $("lang").addEventListener("click", () => setLanguage(language() === "zh" ? "en" : "zh"));
 
+function applyEvents(events) {
+  const fed = feed.apply(events), commanded = commands.apply(events);
+  if (fed || commanded) { state.feedStale = true; queueRender(); }
+}
+
 async function connect(city) {
-  const connection = new signalR.HubConnectionBuilder().withUrl("hubs/city").withAutomaticReconnect().build();
+  const connection = new signalR.HubConnectionBuilder().withUrl("hubs/city").withAutomaticReconnect({ // never gives up: an exhibition screen must come back on its own
+    nextRetryDelayInMilliseconds: (c) => Math.min(1000 * 2 ** c.previousRetryCount, 10_000) }).build();
   connection.on("PolesUpdated", applySnapshots);
-  const join = async () => { const view = await connection.invoke("JoinCity", city); applySnapshots(view.poles); showConnection("live"); };
+  connection.on("PoleEvents", applyEvents);
+  // Join first, then read the feed: an event pushed in between is applied twice, which is harmless; one missed would not be.
+  const join = async () => {
+    const view = await connection.invoke("JoinCity", city);
+    applySnapshots(view.poles);
+    await feed.load(city);
+    showConnection("live");
+  };
   connection.onreconnecting(() => showConnection("reconnecting"));
-  connection.onreconnected(join);
+  connection.onreconnected(() => join().catch((e) => console.warn("resync failed", e)));
   await connection.start();
   await join();
-  window.smartpole = { connection, state, applySnapshots };
+  window.smartpole = { connection, state, applySnapshots, applyEvents, feed, commands };
 }
 
 async function main() {

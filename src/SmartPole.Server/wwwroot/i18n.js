@@ -19,6 +19,14 @@ const TEXT = {
     "history.error": "history unavailable: {e}",
     "bool.true": "yes", "bool.false": "no",
     "severity.info": "Info", "severity.minor": "Minor", "severity.major": "Major", "severity.critical": "Critical",
+    "table.filter": "Find a pole", "table.none": "no pole matches",
+    "feed.title": "Alarms and incidents", "feed.empty": "No open alarms", "feed.ack": "Acknowledge", "feed.acking": "acknowledging…",
+    "feed.ackFailed": "acknowledge failed: {e}", "feed.incident": "Incident", "feed.alarms": "{n} alarms",
+    "state.active": "active", "state.acknowledged": "acknowledged", "state.cleared": "cleared",
+    "cmd.dim": "Dim lights to", "cmd.send": "Send", "cmd.schedule": "Follow schedule", "cmd.energySaving": "5G energy saving",
+    "cmd.on": "On", "cmd.off": "Off", "cmd.text": "Text for the display", "cmd.show": "Show", "cmd.reboot": "Reboot camera",
+    "cmd.failedToSend": "not sent: {e}",
+    "status.accepted": "accepted", "status.sent": "sent", "status.acked": "acked", "status.failed": "failed", "status.timedOut": "timed out",
   },
   zh: {
     brand: "多功能智能杆平台", city: "城市",
@@ -37,6 +45,14 @@ const TEXT = {
     "history.error": "历史数据不可用：{e}",
     "bool.true": "是", "bool.false": "否",
     "severity.info": "提示", "severity.minor": "次要", "severity.major": "重要", "severity.critical": "紧急",
+    "table.filter": "查找杆号", "table.none": "没有匹配的智能杆",
+    "feed.title": "告警与事件", "feed.empty": "暂无未关闭告警", "feed.ack": "确认", "feed.acking": "确认中…",
+    "feed.ackFailed": "确认失败：{e}", "feed.incident": "事件", "feed.alarms": "{n} 条告警",
+    "state.active": "未确认", "state.acknowledged": "已确认", "state.cleared": "已恢复",
+    "cmd.dim": "调光至", "cmd.send": "下发", "cmd.schedule": "按时间表运行", "cmd.energySaving": "5G 节能",
+    "cmd.on": "开启", "cmd.off": "关闭", "cmd.text": "信息屏显示内容", "cmd.show": "显示", "cmd.reboot": "重启摄像头",
+    "cmd.failedToSend": "未下发：{e}",
+    "status.accepted": "已受理", "status.sent": "已下发", "status.acked": "已执行", "status.failed": "失败", "status.timedOut": "超时",
   },
 };
 
@@ -99,12 +115,13 @@ export const metricLabel = (kind, metric) => METRICS[kind]?.[metric]?.[lang === 
 /** Metrics of a kind that have a history (numbers, not on/off values), in catalog order. */
 export const numericMetrics = (kind, seen) => Object.keys(METRICS[kind] ?? {}).filter((m) => typeof seen[m] === "number");
 
-/** Fills every element marked with data-i18n (text), data-i18n-label (aria-label) or data-i18n-title (title). */
+/** Fills every element marked with data-i18n (text), data-i18n-label (aria-label), data-i18n-title (title) or data-i18n-placeholder. */
 export function applyLanguage() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of document.querySelectorAll("[data-lang]")) el.classList.toggle("current", el.dataset.lang === lang);
   for (const listener of listeners) listener(lang);
 }
