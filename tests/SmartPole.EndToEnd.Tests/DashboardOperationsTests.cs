@@ -48,6 +48,10 @@ public sealed class DashboardOperationsTests(DashboardFixture fixture)
             Assert.Equal(pole, alarm.GetProperty("pole").GetString());
             Assert.Equal("tilt", alarm.GetProperty("alarm").GetProperty("type").GetString());
             Assert.Equal("acknowledged", alarm.GetProperty("alarm").GetProperty("state").GetString());
+            // The open-alarms tile comes from the server's pushed fleet KPIs: it agrees with the REST KPIs.
+            var open = (await Server.GetJsonAsync($"api/cities/{FaultCity}/kpis")).GetProperty("openAlarms").EnumerateObject().Sum(s => s.Value.GetInt32());
+            Assert.True(open >= 1, "the REST KPIs count no open alarm");
+            await Assertions.Expect(page.Locator("#kpi-alarms")).ToHaveTextAsync(open.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Empty(errors);
         });
     }

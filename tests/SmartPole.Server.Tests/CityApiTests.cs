@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SmartPole.Domain;
+using SmartPole.Domain.Alarms;
 using SmartPole.Domain.Cities;
 using SmartPole.Domain.Poles;
 using SmartPole.Server.Poles;
@@ -154,6 +155,39 @@ public sealed class CityApiTests : IAsyncLifetime
         Assert.Superset(new HashSet<string?> { "status", "kind", "district", "offset", "limit" }, parameters.ToHashSet());
         Assert.True(paths.GetProperty("/api/cities/{city}/commands").TryGetProperty("post", out _));
         Assert.True(paths.GetProperty("/api/cities/{city}/incidents").TryGetProperty("get", out _));
+    }
+
+    [Fact]
+    public async Task Fleet_kpis_count_the_online_poles_lamps_users_air_and_open_alarms()
+    {
+        var readModel = _factory.Services.GetRequiredService<PoleReadModel>();
+        var now = DateTimeOffset.UtcNow;
+        DeviceSnapshot Device(string id, string kind, params (string Name, object Value)[] metrics) =>
+            new(id, kind, now, metrics.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal));
+        // p-2 online with one of two lamps on; p-4 online, lamp off; p-3 offline, whose readings do not count.
+        readModel.Update(new PoleSnapshot(City, "p-2", now, 2, 2, 0, 0,
+            [Device("lamp-1", "lighting", ("on", false), ("powerW", 0.0)), Device("lamp-2", "lighting", ("on", true), ("powerW", 60.5)),
+             Device("cell-1", "smallcell", ("ues", 12L), ("dlMbps", 100.0)), Device("env-1", "environment", ("pm25", 30.0), ("pm10", 50.0))], PoleStatus.Online));
+        readModel.Update(new PoleSnapshot(City, "p-4", now, 2, 2, 0, 0,
+            [Device("lamp-1", "lighting", ("on", false), ("powerW", 1.5)), Device("env-1", "environment", ("pm25", 40.0))], PoleStatus.Online));
+        readModel.Update(new PoleSnapshot(City, "p-3", now, 2, 2, 0, 0,
+            [Device("lamp-1", "lighting", ("on", true), ("powerW", 500.0)), Device("cell-1", "smallcell", ("ues", 99L))], PoleStatus.Offline));
+        readModel.Apply(new AlarmRaised(City, "p-3", now, new Alarm("p-3-a1", "pole", "poleOffline", AlarmSeverity.Major, now, "silent")));
+        readModel.Apply(new AlarmRaised(City, "p-2", now, new Alarm("p-2-a1", "cab-1", "tilt", AlarmSeverity.Critical, now, "tiltDeg 9")));
+        readModel.Apply(new AlarmRaised(City, "p-2", now, new Alarm("p-2-a2", "cab-1", "doorOpen", AlarmSeverity.Minor, now, "door")));
+
+        var kpis = await _http.GetFromJsonAsync<JsonElement>($"api/cities/{City}/kpis");
+
+        Assert.Equal(5, kpis.GetProperty("poles").GetInt32());
+        Assert.Equal(2, kpis.GetProperty("online").GetInt32());
+        Assert.Equal(1, kpis.GetProperty("lightsOn").GetInt32());
+        Assert.Equal(62.0, kpis.GetProperty("lightingPowerW").GetDouble(), 6);
+        Assert.Equal(12, kpis.GetProperty("smallCellUes").GetInt64());
+        Assert.Equal(100.0, kpis.GetProperty("smallCellDlMbps").GetDouble(), 6);
+        Assert.Equal(35.0, kpis.GetProperty("pm25").GetDouble(), 6);
+        Assert.Equal(50.0, kpis.GetProperty("pm10").GetDouble(), 6);
+        var alarms = kpis.GetProperty("openAlarms");
+        Assert.Equal((0, 1, 1, 1), (alarms.GetProperty("info").GetInt32(), alarms.GetProperty("minor").GetInt32(), alarms.GetProperty("major").GetInt32(), alarms.GetProperty("critical").GetInt32()));
     }
 
     private async Task<(List<string> Ids, int Total)> ListAsync(string query)

@@ -19,6 +19,7 @@ internal static class CityApi
         var api = app.MapGroup("/api/cities").WithTags("Cities");
         api.MapGet("/", ListCities).WithSummary("Every city the platform runs");
         api.MapGet("/{city}/poles", ListPoles).WithSummary("Poles of a city with their newest state; filter by status, device kind and district; page with offset and limit (X-Total-Count holds the number matched)");
+        api.MapGet("/{city}/kpis", GetKpis).WithSummary("The city's fleet KPIs now: poles online, lights on, lighting power, 5G users, mean PM2.5/PM10, open alarms by severity");
         api.MapGet("/{city}/poles/{pole}", GetPole).WithSummary("One pole: where it stands and its latest readings");
         return app;
     }
@@ -82,6 +83,11 @@ internal static class CityApi
 
     private static ProblemHttpResult BadQuery(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid query", detail: detail);
+
+    private static Results<Ok<FleetKpis>, ProblemHttpResult> GetKpis(string city, CityRegistry registry, PoleReadModel readModel, TimeProvider timeProvider) =>
+        registry.Find(city) is not { } entry
+            ? UnknownCity(city)
+            : TypedResults.Ok(FleetKpiCalculator.Compute(city, entry.Poles.Count, readModel, timeProvider.GetUtcNow()));
 
     private static async Task<Results<Ok<PoleDetail>, ProblemHttpResult>> GetPole(
         string city, string pole, CityRegistry registry, ActorHost<PoleActor> actors, CancellationToken cancellationToken)

@@ -1,21 +1,36 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SmartPole.Domain.Poles;
 using SmartPole.Server.Hosting;
+using SmartPole.Server.Poles;
 
 namespace SmartPole.Server.LiveFeed;
 
 /// <summary>
-/// Pushes gathered pole changes to each city's dashboards every <c>LiveFeed:FlushInterval</c>.
-/// SignalR buffers per connection; since each push carries only the newest state of each changed
-/// pole, a slow dashboard receives fewer, fuller batches rather than an ever-growing queue.
+/// Pushes gathered pole changes to each city's dashboards every <c>LiveFeed:FlushInterval</c>, and
+/// the city's fleet KPIs at most once a second. A city has at most one push in flight: while a
+/// slow dashboard holds it up, that city's changes wait in the feed, newest state of each pole, so
+/// nothing queues up beyond one message per connection and the slow client then gets the latest
+/// state. Other cities are not held up.
 /// </summary>
 internal sealed partial class LiveFeedService(
     CityFeed feed,
+    CityRegistry registry,
+    PoleReadModel readModel,
     IHubContext<CityHub, ICityClient> hub,
     IOptions<LiveFeedOptions> options,
     TimeProvider timeProvider,
     ILogger<LiveFeedService> logger) : BackgroundService
 {
+    private static readonly TimeSpan KpiEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TwinEvent>> _heldEvents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _kpisSent = new(StringComparer.Ordinal);
+
+    // Cities whose KPIs changed since their last KPI push (sent once a second has passed).
+    private readonly HashSet<string> _kpisStale = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.FlushInterval, timeProvider);
@@ -23,38 +38,81 @@ internal sealed partial class LiveFeedService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await FlushAsync();
+                Flush();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await Task.WhenAll(_inFlight.Values);
     }
 
-    private async Task FlushAsync()
+    // Runs on the timer loop only, so the dictionaries need no lock.
+    private void Flush()
     {
-        foreach (var (city, poles) in feed.Drain())
+        var busy = _inFlight.Where(p => !p.Value.IsCompleted).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var poles = feed.Drain(busy);
+        foreach (var (city, events) in feed.DrainEvents())
         {
-            try
+            // Events are never merged: those of a busy city are kept, in order, for its next push.
+            if (_heldEvents.TryGetValue(city, out var held))
             {
-                await hub.Clients.Group(CityHub.GroupOf(city)).PolesUpdated(poles);
+                held.AddRange(events);
             }
-            catch (Exception e)
+            else
             {
-                LogPushFailed(e, city, poles.Count);
+                _heldEvents[city] = events;
             }
         }
 
-        foreach (var (city, events) in feed.DrainEvents())
+        var now = timeProvider.GetUtcNow();
+        _kpisStale.UnionWith(poles.Keys);
+        _kpisStale.UnionWith(_heldEvents.Keys);
+        var cities = poles.Keys.Concat(_heldEvents.Keys).Concat(_kpisStale).Where(c => !busy.Contains(c)).ToHashSet(StringComparer.Ordinal);
+        foreach (var city in cities)
         {
-            try
+            var changed = poles.GetValueOrDefault(city);
+            _heldEvents.Remove(city, out var events);
+            FleetKpis? kpis = null;
+            if (now - _kpisSent.GetValueOrDefault(city) >= KpiEvery && _kpisStale.Remove(city))
             {
-                await hub.Clients.Group(CityHub.GroupOf(city)).PoleEvents(events);
+                _kpisSent[city] = now;
+                kpis = FleetKpiCalculator.Compute(city, registry.Find(city)?.Poles.Count ?? 0, readModel, now);
             }
-            catch (Exception e)
+
+            if (changed is null && events is null && kpis is null)
             {
-                LogPushFailed(e, city, events.Count);
+                continue;
             }
+
+            _inFlight[city] = PushAsync(city, changed, events, kpis);
+        }
+    }
+
+    private async Task PushAsync(string city, List<PoleSnapshot>? poles, List<TwinEvent>? events, FleetKpis? kpis)
+    {
+        var clients = hub.Clients.Group(CityHub.GroupOf(city));
+        try
+        {
+            if (poles is not null)
+            {
+                await clients.PolesUpdated(poles);
+            }
+
+            if (events is not null)
+            {
+                await clients.PoleEvents(events);
+            }
+
+            if (kpis is not null)
+            {
+                await clients.FleetKpisUpdated(kpis);
+            }
+        }
+        catch (Exception e)
+        {
+            LogPushFailed(e, city, poles?.Count ?? 0);
         }
     }
 

@@ -526,10 +526,20 @@ onLanguageChange(() => {
   for (const [id, tr] of state.rows) fillRow(tr, state.snapshots.get(id));
   state.layoutStale = true;
   state.feedStale = true;
+  showFleetKpis(state.kpis);
   if (state.selected) { renderPanel(); fillSeries(); drawHistory(); }
   queueRender();
 });
 $("lang").addEventListener("click", () => setLanguage(language() === "zh" ? "en" : "zh"));
+
+// The server's fleet KPIs (pushed at most once a second): the open-alarms tile.
+function showFleetKpis(kpis) {
+  if (!kpis || kpis.city !== state.city) return;
+  state.kpis = kpis;
+  const open = kpis.openAlarms ?? {};
+  $("kpi-alarms").textContent = String(Object.values(open).reduce((a, b) => a + b, 0));
+  $("kpi-alarms-detail").textContent = t("kpi.alarmsDetail", { c: open.critical ?? 0, m: open.major ?? 0 });
+}
 
 function applyEvents(events) {
   const fed = feed.apply(events), commanded = commands.apply(events);
@@ -541,10 +551,12 @@ async function connect(city) {
     nextRetryDelayInMilliseconds: (c) => Math.min(1000 * 2 ** c.previousRetryCount, 10_000) }).build();
   connection.on("PolesUpdated", applySnapshots);
   connection.on("PoleEvents", applyEvents);
+  connection.on("FleetKpisUpdated", showFleetKpis);
   // Join first, then read the feed: an event pushed in between is applied twice, which is harmless; one missed would not be.
   const join = async () => {
     const view = await connection.invoke("JoinCity", city);
     applySnapshots(view.poles);
+    showFleetKpis(view.kpis);
     await feed.load(city);
     showConnection("live");
   };
