@@ -9,6 +9,7 @@ IScenario[] scenarios =
     new ActorsScenario(),
     new IngestScenario(),
     new ColdStartScenario(),
+    new DashboardScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();
 
