@@ -44,7 +44,7 @@ internal sealed class DashboardScenario : IScenario
         for (var run = 1; run <= settings.Runs; run++)
         {
             await using var server = await ServerProcess.StartAsync("--Logging:LogLevel:Default=Warning");
-            var serverPid = PidOf(server.DataDirectory);
+            var serverPid = server.ProcessId;
             var baseUrl = server.BaseUrl.ToString();
             await using var clients = ManagedProcess.Start(RealPeer.Node,
             [
@@ -103,29 +103,5 @@ internal sealed class DashboardScenario : IScenario
             report.Record(Scenario, "browser, 10,000 poles at 1 update/s", subject, "frame interval p99", "ms", r.GetProperty("gapP99").GetDouble(), browserConditions);
             report.Record(Scenario, "browser, 10,000 poles at 1 update/s", subject, "longest frame interval", "ms", r.GetProperty("gapMax").GetDouble(), browserConditions);
         }
-    }
-
-    // ServerProcess keeps its process to itself: find it by the data folder on its command line.
-    private static int PidOf(string dataDirectory)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                try
-                {
-                    var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                    if (commandLine.Contains("SmartPole.Server.dll", StringComparison.Ordinal) && commandLine.Contains(dataDirectory, StringComparison.Ordinal))
-                    {
-                        return pid;
-                    }
-                }
-                catch (IOException)
-                {
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"no server process with data folder {dataDirectory}");
     }
 }

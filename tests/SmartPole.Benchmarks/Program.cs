@@ -9,6 +9,8 @@ IScenario[] scenarios =
     new ActorsScenario(),
     new IngestScenario(),
     new ColdStartScenario(),
+    new SteadyCityScenario(),
+    new LivePathScenario(),
     new DashboardScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();

@@ -39,6 +39,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>A client for the REST API.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The server's process id (for CPU and memory readings from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server logged.</summary>
     public string Output => _process.Output;
 

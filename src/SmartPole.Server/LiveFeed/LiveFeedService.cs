@@ -45,7 +45,15 @@ internal sealed partial class LiveFeedService(
         {
         }
 
-        await Task.WhenAll(_inFlight.Values);
+        // A push stuck behind a dashboard that stopped reading must not hold up shutdown.
+        try
+        {
+            await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(5), timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            LogPushesAbandoned(_inFlight.Count(p => !p.Value.IsCompleted));
+        }
     }
 
     // Runs on the timer loop only, so the dictionaries need no lock.
@@ -115,6 +123,9 @@ internal sealed partial class LiveFeedService(
             LogPushFailed(e, city, poles?.Count ?? 0);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutting down with {Count} live pushes still waiting for slow dashboards")]
+    private partial void LogPushesAbandoned(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live push of {Count} poles to city {City} failed")]
     private partial void LogPushFailed(Exception exception, string city, int count);
