@@ -48,7 +48,7 @@ internal sealed partial class LiveFeedService(
         // A push stuck behind a dashboard that stopped reading must not hold up shutdown.
         try
         {
-            await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(5), timeProvider);
+            await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(5), timeProvider, CancellationToken.None);
         }
         catch (TimeoutException)
         {
