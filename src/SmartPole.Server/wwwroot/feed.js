@@ -92,7 +92,9 @@ export class AlarmFeed {
   }
 
   render() {
-    const incidents = [...this.incidents.values()].sort((a, b) => Date.parse(b.incident.openedAt) - Date.parse(a.incident.openedAt));
+    // An incident of one alarm says no more than its alarm: only those grouping several are listed.
+    const incidents = [...this.incidents.values()].filter((i) => i.incident.alarmIds.length > 1)
+      .sort((a, b) => Date.parse(b.incident.openedAt) - Date.parse(a.incident.openedAt));
     // Unacknowledged first, then the most severe, then the newest.
     const alarms = [...this.alarms.values()].sort((a, b) =>
       (stateOf(a.alarm) === "active" ? 0 : 1) - (stateOf(b.alarm) === "active" ? 0 : 1)
