@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartPole.Mqtt.Broker;
@@ -61,6 +62,14 @@ public sealed class MqttBroker : IAsyncDisposable
     /// is on, refuse otherwise (there is nothing to check credentials against).
     /// </summary>
     public Func<MqttConnectContext, ValueTask<MqttConnectReasonCode>>? AuthenticateAsync { get; set; }
+
+    /// <summary>
+    /// Runs 5.0 enhanced authentication (§4.12) for a CONNECT that names an Authentication Method, one call per step,
+    /// and for re-authentication (AUTH 0x19). A client that completes the exchange is authenticated by it:
+    /// <see cref="AuthenticateAsync"/> is not asked. The hook refuses methods it does not know with
+    /// <see cref="MqttConnectReasonCode.BadAuthenticationMethod"/>. Null (default) = no method is known (CONNACK 0x8C).
+    /// </summary>
+    public Func<MqttAuthenticationExchange, ValueTask<MqttAuthenticationResult>>? EnhancedAuthenticateAsync { get; set; }
 
     /// <summary>
     /// Decides whether a client may publish a message (also asked for the will topic at CONNECT). Refused:
@@ -131,6 +140,19 @@ public sealed class MqttBroker : IAsyncDisposable
     /// </summary>
     public Task HandleConnectionAsync(IDuplexPipe transport, CancellationToken ct) => HandleConnectionAsync(transport, null, ct);
 
+    /// <summary>
+    /// Serves one MQTT-over-WebSocket connection the host has accepted (subprotocol "mqtt", binary frames):
+    /// returns when it closes. The host owns <paramref name="webSocket"/> and disposes it afterwards.
+    /// </summary>
+    public async Task HandleWebSocketAsync(WebSocket webSocket, EndPoint? remoteEndPoint, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        var transport = new WebSocketDuplexPipe(webSocket);
+        var pumping = transport.RunAsync(ct);
+        await HandleConnectionAsync(transport, remoteEndPoint, ct);
+        await pumping;
+    }
+
     /// <summary>Stops listening, tells every 5.0 client the server is shutting down, and closes all connections.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -178,8 +200,10 @@ public sealed class MqttBroker : IAsyncDisposable
 
     private async Task ServeAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
-        using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked.Token);
+        // TCP connections come with no token of their own: the broker's stop token is enough, and a linked
+        // source for each of 10,000 idle connections would cost memory for nothing.
+        using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token) : null;
+        using var connection = new BrokerConnection(this, transport, remoteEndPoint, linked?.Token ?? _stopping.Token);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections.TryAdd(connection, done);
         try
@@ -210,6 +234,24 @@ public sealed class MqttBroker : IAsyncDisposable
         {
             Log.AuthenticateFailed(e, context.ClientId);
             return MqttConnectReasonCode.UnspecifiedError;
+        }
+    }
+
+    internal async ValueTask<MqttAuthenticationResult> AuthenticateStepAsync(MqttAuthenticationExchange exchange)
+    {
+        if (EnhancedAuthenticateAsync is not { } hook)
+        {
+            return MqttAuthenticationResult.Refuse(MqttConnectReasonCode.BadAuthenticationMethod);
+        }
+
+        try
+        {
+            return await hook(exchange);
+        }
+        catch (Exception e)
+        {
+            Log.AuthenticateFailed(e, exchange.ClientId);
+            return MqttAuthenticationResult.Refuse(MqttConnectReasonCode.UnspecifiedError);
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -11,9 +13,9 @@ using SmartPole.Mqtt.Topics;
 namespace SmartPole.Mqtt;
 
 /// <summary>
-/// An MQTT 3.1.1 / 5.0 client over TCP: QoS 0/1/2 with an in-flight window, subscribe, will,
-/// keep-alive and optional automatic reconnect. Fully asynchronous, so thousands of instances
-/// share the thread pool.
+/// An MQTT 3.1.1 / 5.0 client over TCP, optionally TLS: QoS 0/1/2 with an in-flight window, subscribe,
+/// will, keep-alive and optional automatic reconnect (with backoff, re-subscribe and resend of what was
+/// not acknowledged). Fully asynchronous and timer-driven, so thousands of instances share the thread pool.
 /// </summary>
 public sealed class MqttClient : IAsyncDisposable
 {
@@ -35,6 +37,7 @@ public sealed class MqttClient : IAsyncDisposable
     private long _sequence;
     private volatile bool _connected;
     private volatile bool _stopped = true;
+    private volatile bool _sessionPresent;
 
     /// <summary>Creates a client; nothing happens until <see cref="ConnectAsync"/>.</summary>
     public MqttClient(MqttClientOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
@@ -47,8 +50,14 @@ public sealed class MqttClient : IAsyncDisposable
         ClientId = options.ClientId;
     }
 
-    /// <summary>True between a successful CONNACK and the end of that connection.</summary>
+    /// <summary>
+    /// True from a successful CONNACK (after a reconnect: from the moment subscriptions and unacknowledged
+    /// requests were restored on it) until that connection is lost.
+    /// </summary>
     public bool IsConnected => _connected;
+
+    /// <summary>True when the broker resumed a stored session on the latest connection (CONNACK Session Present).</summary>
+    public bool SessionPresent => _sessionPresent;
 
     /// <summary>The client identifier in use (the broker's assigned one when the options left it empty and the broker said).</summary>
     public string ClientId { get; private set; }
@@ -82,7 +91,11 @@ public sealed class MqttClient : IAsyncDisposable
             throw;
         }
 
-        _ready.TrySetResult();
+        if (!TryMarkReady(_link!))
+        {
+            await DisconnectAsync(CancellationToken.None);
+            throw new MqttConnectException($"The MQTT broker at {_options.Host}:{_options.Port} closed the connection right after accepting it.");
+        }
     }
 
     /// <summary>
@@ -188,7 +201,7 @@ public sealed class MqttClient : IAsyncDisposable
         }
 
         var link = _link;
-        if (link is not null && _connected)
+        if (link is { Established: true, Ended: false })
         {
             _connected = false;
             try
@@ -215,8 +228,16 @@ public sealed class MqttClient : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    /// <summary>Drops the connection without DISCONNECT, as a network failure would (the broker then publishes the will).</summary>
-    internal async Task AbortAsync() => await DropLinkAsync();
+    /// <summary>
+    /// Closes the connection without DISCONNECT, as a network failure would: the broker then publishes the
+    /// will. With <see cref="MqttClientOptions.AutoReconnect"/> the client reconnects as after any loss
+    /// (unacknowledged requests are kept and resent); without it, waiting requests fail. Does nothing when
+    /// not connected.
+    /// </summary>
+    public Task DropConnectionAsync() => DropLinkAsync();
+
+    /// <summary>The name the simulator's fault injection reaches by <c>UnsafeAccessor</c>; same as <see cref="DropConnectionAsync"/>.</summary>
+    internal Task AbortAsync() => DropConnectionAsync();
 
     private static MqttConnectReasonCode FromReturnCode(byte code) => code switch
     {
@@ -248,9 +269,11 @@ public sealed class MqttClient : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
         try
         {
             await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
@@ -259,7 +282,12 @@ public sealed class MqttClient : IAsyncDisposable
             throw new MqttConnectException($"Cannot connect to the MQTT broker at {_options.Host}:{_options.Port}: {e.Message}", e);
         }
 
-        var link = new ClientLink(socket, _options, Interlocked.Increment(ref _generation));
+        if (_options.UseTls)
+        {
+            stream = await AuthenticateAsync(stream, ct, timeout.Token);
+        }
+
+        var link = new ClientLink(socket, stream, _options, Interlocked.Increment(ref _generation));
         link.ReadLoop = ReadLoopAsync(link);
         link.DispatchLoop = DispatchLoopAsync(link);
         ConnAckPacket connAck;
@@ -284,9 +312,31 @@ public sealed class MqttClient : IAsyncDisposable
         ApplyConnAck(link, connAck);
         link.Established = true;
         _link = link;
-        _connected = true;
+        _sessionPresent = connAck.SessionPresent;
         _logger.Connected(ClientId, _options.Host, _options.Port, connAck.SessionPresent);
         return connAck.SessionPresent;
+    }
+
+    private async Task<Stream> AuthenticateAsync(Stream tcp, CancellationToken ct, CancellationToken timeout)
+    {
+        var tls = _options.TlsOptions ?? new SslClientAuthenticationOptions();
+        if (string.IsNullOrEmpty(tls.TargetHost))
+        {
+            tls.TargetHost = _options.Host;
+        }
+
+        var ssl = new SslStream(tcp, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(tls, timeout);
+            return ssl;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await ssl.DisposeAsync();
+            ct.ThrowIfCancellationRequested();
+            throw new MqttConnectException($"The TLS handshake with the MQTT broker at {_options.Host}:{_options.Port} failed: {e.Message}", e);
+        }
     }
 
     private ConnectPacket BuildConnect()
@@ -656,9 +706,34 @@ public sealed class MqttClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="link"/> to callers, unless it has already ended (then false): only now may new
+    /// requests go out, so after a reconnect they follow the restored subscriptions and resent requests.
+    /// </summary>
+    private bool TryMarkReady(ClientLink link)
+    {
+        lock (_gate)
+        {
+            if (link.Ended || _link != link)
+            {
+                return false;
+            }
+
+            _connected = true;
+            _ready.TrySetResult();
+            return true;
+        }
+    }
+
     private void OnLinkEnded(ClientLink link, string reason)
     {
+        link.Shutdown();
         link.ConnAck.TrySetException(new IOException($"The connection ended before CONNACK: {reason}"));
+        lock (_gate)
+        {
+            link.Ended = true;
+        }
+
         if (!link.Established)
         {
             return;
@@ -707,17 +782,19 @@ public sealed class MqttClient : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(delay, _time, lifetime);
+                // Jitter: after a broker restart, thousands of clients must not all knock at once.
+                await Task.Delay(delay * (0.5 + (Random.Shared.NextDouble() / 2)), _time, lifetime);
                 if (_link is { } old)
                 {
                     await old.DisposeAsync();
                 }
 
                 var sessionPresent = await ConnectCoreAsync(lifetime);
-                await RestoreAsync(sessionPresent, lifetime);
-                lock (_gate)
+                var link = _link!;
+                await RestoreAsync(link, sessionPresent, lifetime);
+                if (!TryMarkReady(link))
                 {
-                    _ready.TrySetResult();
+                    throw new IOException("The connection was lost again while it was being restored.");
                 }
 
                 _logger.Reconnected(ClientId, sessionPresent);
@@ -747,9 +824,8 @@ public sealed class MqttClient : IAsyncDisposable
     }
 
     /// <summary>After a reconnect: subscriptions back (unless the session survived), then every unanswered request again, in order.</summary>
-    private async Task RestoreAsync(bool sessionPresent, CancellationToken ct)
+    private async Task RestoreAsync(ClientLink link, bool sessionPresent, CancellationToken ct)
     {
-        var link = _link!;
         if (!sessionPresent)
         {
             MqttSubscription[] subscriptions;

@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace SmartPole.Mqtt;
 
 /// <summary>How an <see cref="MqttClient"/> connects.</summary>
@@ -6,8 +8,19 @@ public sealed class MqttClientOptions
     /// <summary>Broker host name or address. Default "127.0.0.1".</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>Broker TCP port. Default 1883.</summary>
+    /// <summary>Broker TCP port. Default 1883 (8883 is the usual port for TLS).</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>Speak TLS over the TCP connection. Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// TLS settings when <see cref="UseTls"/> is on: server certificate validation (e.g. a private CA
+    /// through <see cref="SslClientAuthenticationOptions.CertificateChainPolicy"/>), client certificates.
+    /// An empty <see cref="SslClientAuthenticationOptions.TargetHost"/> is set to <see cref="Host"/>.
+    /// Null (default) = the system's trusted roots, server name = <see cref="Host"/>.
+    /// </summary>
+    public SslClientAuthenticationOptions? TlsOptions { get; set; }
 
     /// <summary>Client identifier; empty (default) lets the broker assign one (3.1.1 needs a clean session for that).</summary>
     public string ClientId { get; set; } = "";
@@ -48,7 +61,11 @@ public sealed class MqttClientOptions
     /// </summary>
     public bool AutoReconnect { get; set; }
 
-    /// <summary>First wait before reconnecting; it doubles after each failed attempt. Default 100 ms.</summary>
+    /// <summary>
+    /// First wait before reconnecting; it doubles after each failed attempt up to <see cref="MaxReconnectDelay"/>.
+    /// Each wait is drawn between half and all of its value, so thousands of clients that lost one broker
+    /// do not all come back in the same millisecond. Default 100 ms.
+    /// </summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest wait between reconnect attempts. Default 30 seconds.</summary>
@@ -57,16 +74,26 @@ public sealed class MqttClientOptions
     /// <summary>Largest packet accepted from the broker (5.0 Maximum Packet Size). Default 16 MiB.</summary>
     public int MaxPacketSize { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Reads "mqtt://host:port" or "tcp://host:port" (port defaults to 1883).</summary>
+    /// <summary>
+    /// Reads "mqtt://host:port" or "tcp://host:port" (port defaults to 1883), or "mqtts://host:port" or
+    /// "ssl://host:port" for TLS (port defaults to 8883); "user:password@" sets the credentials.
+    /// </summary>
     public static MqttClientOptions FromUri(Uri brokerUri)
     {
         ArgumentNullException.ThrowIfNull(brokerUri);
-        if (brokerUri.Scheme is not ("mqtt" or "tcp"))
+        var tls = brokerUri.Scheme is "mqtts" or "ssl";
+        if (!tls && brokerUri.Scheme is not ("mqtt" or "tcp"))
         {
-            throw new ArgumentException($"Unsupported broker URI scheme '{brokerUri.Scheme}': use mqtt://host:port or tcp://host:port.", nameof(brokerUri));
+            throw new ArgumentException(
+                $"Unsupported broker URI scheme '{brokerUri.Scheme}': use mqtt://host:port, tcp://host:port, or mqtts://host:port for TLS.", nameof(brokerUri));
         }
 
-        var options = new MqttClientOptions { Host = brokerUri.Host, Port = brokerUri.IsDefaultPort || brokerUri.Port < 0 ? 1883 : brokerUri.Port };
+        var options = new MqttClientOptions
+        {
+            Host = brokerUri.Host,
+            Port = brokerUri.IsDefaultPort || brokerUri.Port < 0 ? (tls ? 8883 : 1883) : brokerUri.Port,
+            UseTls = tls,
+        };
         if (!string.IsNullOrEmpty(brokerUri.UserInfo))
         {
             var parts = brokerUri.UserInfo.Split(':', 2);

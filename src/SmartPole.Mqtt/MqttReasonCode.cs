@@ -15,6 +15,12 @@ public enum MqttReasonCode : byte
     /// <summary>0x04 Disconnect with Will Message.</summary>
     DisconnectWithWillMessage = 0x04,
 
+    /// <summary>0x18 Continue authentication (AUTH, 5.0 §4.12).</summary>
+    ContinueAuthentication = 0x18,
+
+    /// <summary>0x19 Re-authenticate (AUTH from the client on a live connection, 5.0 §4.12.1).</summary>
+    ReAuthenticate = 0x19,
+
     /// <summary>0x10 No matching subscribers.</summary>
     NoMatchingSubscribers = 0x10,
 

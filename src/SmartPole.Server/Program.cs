@@ -27,6 +27,7 @@ app.MapTelemetryApi();
 app.MapPoleOperationsApi();
 app.MapDeadLetterApi();
 app.MapHub<CityHub>("/hubs/city");
+app.MapMqttWebSocket();
 app.AnnounceAddresses();
 
 return await StartupGuard.RunAsync(app);

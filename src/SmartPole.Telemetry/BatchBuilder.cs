@@ -1,11 +1,14 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace SmartPole.Telemetry;
 
-/// <summary>Gathers lines of one precision into the body of the next <see cref="WriteBatch"/>.</summary>
+/// <summary>Gathers lines of one precision, formatted straight into UTF-8, into the body of the next <see cref="WriteBatch"/>.</summary>
 internal sealed class BatchBuilder
 {
-    private ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private const int MinimumCapacity = 64 * 1024;
+
+    private ArrayBufferWriter<byte> _buffer = new(MinimumCapacity);
     private List<int> _starts = [0];
     private WritePrecision _precision;
 
@@ -14,24 +17,43 @@ internal sealed class BatchBuilder
     /// <summary>Whether a point of <paramref name="precision"/> may join this batch (a batch has one precision).</summary>
     public bool Accepts(WritePrecision precision) => Count == 0 || precision == _precision;
 
-    public void Add(PointData point, DateTimeOffset enqueuedAt)
+    /// <summary>Adds the point's line; a point without timestamp gets <paramref name="defaultTime"/>.</summary>
+    public void Add(PointData point, DateTimeOffset defaultTime)
     {
         if (Count == 0)
         {
             _precision = point.Precision;
         }
 
-        point.WriteLineProtocol(_buffer, _precision, enqueuedAt);
-        var newline = _buffer.GetSpan(1);
-        newline[0] = (byte)'\n';
-        _buffer.Advance(1);
+        var start = _buffer.WrittenCount;
+        try
+        {
+            point.WriteLineProtocol(_buffer, _precision, defaultTime);
+            _buffer.GetSpan(1)[0] = (byte)'\n';
+            _buffer.Advance(1);
+        }
+        catch
+        {
+            // Never leave half a line in a batch: rewind to where this line started.
+            var written = _buffer.WrittenSpan[..start].ToArray();
+            _buffer.ResetWrittenCount();
+            _buffer.Write(written);
+            throw;
+        }
+
         _starts.Add(_buffer.WrittenCount);
     }
 
+    /// <summary>Hands the gathered lines over as a batch (without copying them) and starts an empty one.</summary>
     public WriteBatch Build(long sequence)
     {
-        var batch = new WriteBatch(_buffer.WrittenSpan.ToArray(), [.. _starts], _precision, sequence);
-        _buffer = new ArrayBufferWriter<byte>(Math.Max(64 * 1024, batch.ByteCount));
+        var data = MemoryMarshal.TryGetArray(_buffer.WrittenMemory, out var segment) && segment.Offset == 0
+            ? segment.Array!
+            : _buffer.WrittenSpan.ToArray();
+        var batch = new WriteBatch(data, [.. _starts], _precision, sequence);
+
+        // The next batch is likely as large: start there instead of growing through every size again.
+        _buffer = new ArrayBufferWriter<byte>(Math.Max(MinimumCapacity, batch.ByteCount + (batch.ByteCount / 8)));
         _starts = [0];
         return batch;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -16,6 +17,7 @@ namespace SmartPole.Telemetry;
 public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeriesReader
 {
     private const string FileExtension = ".lp";
+    private const string IndexExtension = ".idx";
     private static readonly TimeSpan RetentionSweepInterval = TimeSpan.FromMinutes(10);
 
     private readonly EmbeddedSeriesOptions _options;
@@ -25,7 +27,7 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _io = new(1, 1);
     private readonly Dictionary<DateOnly, FileStream> _files = [];
-    private readonly Dictionary<DateOnly, HashSet<string>> _dayKeys = [];
+    private readonly Dictionary<DateOnly, DayIndex> _indexes = [];
     private readonly ConcurrentDictionary<string, ParsedLine?> _parsedKeys = new(StringComparer.Ordinal);
     private readonly ITimer _flushTimer;
     private readonly ITimer _retentionTimer;
@@ -89,9 +91,7 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                 _pending[day] = pending;
             }
 
-            point.WriteLineProtocol(pending.Text, WritePrecision.Milliseconds, now);
-            pending.Text.Append('\n');
-            pending.Lines++;
+            pending.Add(point, now);
         }
 
         Interlocked.Increment(ref _buffered);
@@ -117,9 +117,17 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
             }
 
             var toMs = LineProtocol.ToUnix(query.To.AddTicks(-1), WritePrecision.Milliseconds);
-            foreach (var (path, keys) in await PlanAsync(query, cancellationToken).ConfigureAwait(false))
+            var field = LineProtocol.EscapedUtf8(query.Field, LineProtocol.NameKind.Key);
+            foreach (var (path, runs) in await PlanAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                await DayFileScanner.ScanAsync(path, keys, line => Collect(line, query, fromMs, toMs, latest), cancellationToken).ConfigureAwait(false);
+                DayFileScanner.ReadRuns(path, [.. runs.Select(r => r.Run)], (run, line) =>
+                {
+                    if (DayFileScanner.TryReadField(line, field, out var time, out var value) && time >= fromMs && time <= toMs)
+                    {
+                        // A later line for the same series and time replaces the earlier one, as in InfluxDB.
+                        latest[(runs[run].Key, time)] = value;
+                    }
+                });
             }
         }
 
@@ -155,7 +163,13 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
 
+            foreach (var index in _indexes.Values)
+            {
+                index.Dispose();
+            }
+
             _files.Clear();
+            _indexes.Clear();
         }
         finally
         {
@@ -188,14 +202,8 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                 var (day, lines) = days[i];
                 try
                 {
-                    var stream = OpenDay(day);
-                    var bytes = Encoding.UTF8.GetBytes(lines.Text.ToString());
-                    await stream.WriteAsync(bytes, CancellationToken.None).ConfigureAwait(false);
-                    await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    if (_dayKeys.TryGetValue(day, out var keys))
-                    {
-                        DayFileScanner.CollectSeriesKeys(bytes, keys);
-                    }
+                    var index = await IndexAsync(day, CancellationToken.None).ConfigureAwait(false);
+                    await index.AppendAsync(OpenDay(day), lines.Bytes.WrittenMemory).ConfigureAwait(false);
                 }
                 catch (IOException)
                 {
@@ -210,9 +218,11 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
 
             if (sync)
             {
-                foreach (var stream in _files.Values)
+                foreach (var (day, stream) in _files)
                 {
+                    // The day file first: an index run then never points at lines a crash could take back for long.
                     stream.Flush(flushToDisk: true);
+                    _indexes[day].Sync();
                 }
             }
         }
@@ -230,8 +240,7 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
             {
                 if (_pending.TryGetValue(day, out var newer))
                 {
-                    lines.Text.Append(newer.Text);
-                    lines.Lines += newer.Lines;
+                    lines.Append(newer);
                 }
 
                 _pending[day] = lines;
@@ -265,12 +274,25 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
         return reader.ReadByte();
     }
 
+    // The day's index, loaded (and repaired from the day file) on first use in this process; callers hold _io.
+    private async Task<DayIndex> IndexAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        if (!_indexes.TryGetValue(day, out var index))
+        {
+            var path = DayPath(day);
+            index = await DayIndex.LoadAsync(path, Path.ChangeExtension(path, IndexExtension), cancellationToken).ConfigureAwait(false);
+            _indexes[day] = index;
+        }
+
+        return index;
+    }
+
     private string DayPath(DateOnly day) => Path.Combine(_seriesDirectory, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + FileExtension);
 
-    // The day files the query spans, each with the series keys in it that match the query's measurement and tags.
-    private async Task<List<(string Path, List<string> Keys)>> PlanAsync(SeriesQuery query, CancellationToken cancellationToken)
+    // The day files the query spans, each with the runs (in file order) of the series in it that match the query.
+    private async Task<List<(string Path, List<(DayIndex.Run Run, string Key)> Runs)>> PlanAsync(SeriesQuery query, CancellationToken cancellationToken)
     {
-        var plan = new List<(string Path, List<string> Keys)>();
+        var plan = new List<(string Path, List<(DayIndex.Run Run, string Key)> Runs)>();
         var firstDay = DateOnly.FromDateTime(query.From.UtcDateTime);
         var lastDay = DateOnly.FromDateTime(query.To.AddTicks(-1).UtcDateTime);
         await _io.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -284,17 +306,16 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                     continue;
                 }
 
-                if (!_dayKeys.TryGetValue(day, out var keys))
-                {
-                    // Built once per day file per process, then kept current by every flush (which holds the same lock).
-                    keys = await DayFileScanner.ReadSeriesKeysAsync(path, cancellationToken).ConfigureAwait(false);
-                    _dayKeys[day] = keys;
-                }
+                var index = await IndexAsync(day, cancellationToken).ConfigureAwait(false);
 
-                var matching = keys.Where(key => SeriesMatches(key, query)).ToList();
-                if (matching.Count > 0)
+                // Copied under the lock: a flush appends to the index while the query reads.
+                var runs = index.Keys.Where(key => SeriesMatches(key, query))
+                    .SelectMany(key => index.RunsOf(key).Select(run => (run, key)))
+                    .OrderBy(run => run.run.Offset)
+                    .ToList();
+                if (runs.Count > 0)
                 {
-                    plan.Add((path, matching));
+                    plan.Add((path, runs));
                 }
             }
         }
@@ -323,17 +344,6 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
         }
 
         return true;
-    }
-
-    private static void Collect(string line, SeriesQuery query, long fromMs, long toMs, Dictionary<(string Series, long Time), double?> latest)
-    {
-        if (LineProtocolParser.TryParse(line, out var parsed)
-            && parsed!.Timestamp is { } time && time >= fromMs && time <= toMs
-            && parsed.Field(query.Field) is { } field)
-        {
-            // A later line for the same series and time replaces the earlier one, as in InfluxDB.
-            latest[(parsed.SeriesKey, time)] = field.Number;
-        }
     }
 
     private void OnFlushTimer()
@@ -374,9 +384,13 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
                     stream.Dispose();
                 }
 
-                _dayKeys.Remove(day);
+                if (_indexes.Remove(day, out var index))
+                {
+                    index.Dispose();
+                }
 
                 File.Delete(path);
+                File.Delete(Path.ChangeExtension(path, IndexExtension));
                 LogDayDeleted(_logger, path, _options.RetentionDays);
             }
             catch (IOException e)
@@ -401,8 +415,22 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
 
     private sealed class PendingDay
     {
-        public StringBuilder Text { get; } = new();
+        public ArrayBufferWriter<byte> Bytes { get; } = new(16 * 1024);
 
-        public int Lines { get; set; }
+        public int Lines { get; private set; }
+
+        public void Add(PointData point, DateTimeOffset now)
+        {
+            point.WriteLineProtocol(Bytes, WritePrecision.Milliseconds, now);
+            Bytes.GetSpan(1)[0] = (byte)'\n';
+            Bytes.Advance(1);
+            Lines++;
+        }
+
+        public void Append(PendingDay newer)
+        {
+            Bytes.Write(newer.Bytes.WrittenSpan);
+            Lines += newer.Lines;
+        }
     }
 }

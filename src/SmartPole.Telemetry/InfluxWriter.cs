@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -30,8 +29,8 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private readonly SpillStore _spill;
     private readonly SemaphoreSlim _requests;
     private readonly HashSet<Task> _inFlight = [];
-    private readonly Lock _overflowGate = new();
-    private readonly BatchBuilder _overflow = new();
+    private readonly Lock _batchGate = new();
+    private readonly BatchBuilder _current = new();
     private readonly Queue<TimeSeriesDeadLetter> _deadLetters = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _ticker;
@@ -47,6 +46,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private long _buffered;
     private volatile bool _outage;
     private volatile bool _shuttingDown;
+    private bool _closed;
     private int _disposed;
 
     /// <summary>Creates the writer and starts its pump; spill segments left by an earlier run are replayed first.</summary>
@@ -67,7 +67,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         _nextSequence = _spill.NextSequence;
         _requests = new SemaphoreSlim(options.MaxConcurrentRequests);
         _outage = !_spill.IsEmpty;
-        _ticker = _time.CreateTimer(_ => _queue.Writer.TryWrite(Item.Tick), null, options.FlushInterval, options.FlushInterval);
+        _ticker = _time.CreateTimer(_ => CutByAge(), null, options.FlushInterval, options.FlushInterval);
         _pump = Task.Run(PumpAsync);
         _replayer = Task.Run(ReplayAsync);
         if (!_spill.IsEmpty)
@@ -102,8 +102,9 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     }
 
     /// <summary>
-    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. Beyond
-    /// <see cref="InfluxOptions.MaxBufferedPoints"/> the point goes to a spill segment instead of memory.
+    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. The point is formatted into the
+    /// batch being gathered at once, so nothing of it but its line stays in memory. Beyond
+    /// <see cref="InfluxOptions.MaxBufferedPoints"/> a full batch goes to a spill segment instead of the send queue.
     /// A point written after disposal is dropped and counted.
     /// </summary>
     public void Write(PointData point)
@@ -115,32 +116,50 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         Interlocked.Increment(ref _queued);
-        if (Volatile.Read(ref _disposed) != 0)
+        var now = point.Time is null ? _time.GetUtcNow() : default;
+        WriteBatch? previous = null;
+        WriteBatch? full = null;
+        lock (_batchGate)
         {
-            Interlocked.Increment(ref _dropped);
-            return;
+            if (_closed)
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+
+            if (!_current.Accepts(point.Precision))
+            {
+                previous = Cut();
+            }
+
+            _current.Add(point, now);
+            Interlocked.Increment(ref _buffered);
+            if (_current.Count >= _options.BatchSize)
+            {
+                full = Cut();
+            }
         }
 
-        var now = _time.GetUtcNow();
-        if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedPoints)
-        {
-            // Still counted as buffered until its overflow batch is on disk (at most one batch of them).
-            Overflow(point, now);
-            return;
-        }
-
-        if (!_queue.Writer.TryWrite(new Item(point, now, null)))
-        {
-            Interlocked.Decrement(ref _buffered);
-            Interlocked.Increment(ref _dropped);
-        }
+        SpillOverflow(previous);
+        SpillOverflow(full);
     }
 
     /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Item(null, default, done)))
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = _closed ? null : Cut();
+            if (_closed || !_queue.Writer.TryWrite(new Item(null, done)))
+            {
+                done.TrySetResult();
+            }
+        }
+
+        SpillOverflow(overflow);
+        if (done.Task.IsCompleted)
         {
             await _pump.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -172,7 +191,15 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         // From here a transient failure spills at once instead of waiting through retries.
         _shuttingDown = true;
         await _ticker.DisposeAsync().ConfigureAwait(false);
-        _queue.Writer.TryComplete();
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = Cut();
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
+
+        SpillOverflow(overflow);
         await _pump.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _replayer.ConfigureAwait(false);
@@ -182,40 +209,16 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
     private async Task PumpAsync()
     {
-        var builder = new BatchBuilder();
         await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (item.Point is { } point)
+            if (item.Batch is { } batch)
             {
-                if (!builder.Accepts(point.Precision))
-                {
-                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-                }
-
-                builder.Add(point, item.At);
-                if (builder.Count >= _options.BatchSize)
-                {
-                    await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-                }
-
+                await DispatchAsync(batch).ConfigureAwait(false);
                 continue;
             }
 
-            if (builder.Count > 0)
-            {
-                await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
-            }
-
-            if (item.Flushed is { } flushed)
-            {
-                await DrainAsync().ConfigureAwait(false);
-                flushed.TrySetResult();
-            }
-        }
-
-        if (builder.Count > 0)
-        {
-            await DispatchAsync(builder.Build(NextSequence())).ConfigureAwait(false);
+            await DrainAsync().ConfigureAwait(false);
+            item.Flushed?.TrySetResult();
         }
 
         await DrainAsync().ConfigureAwait(false);
@@ -230,19 +233,47 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        WriteBatch? overflow = null;
-        lock (_overflowGate)
+    }
+
+    /// <summary>
+    /// Ends the batch being gathered (under <see cref="_batchGate"/>) and queues it for sending; returns it instead
+    /// when memory is over its bound, for the caller to spill outside the lock.
+    /// </summary>
+    private WriteBatch? Cut()
+    {
+        if (_current.Count == 0)
         {
-            if (_overflow.Count > 0)
-            {
-                overflow = _overflow.Build(NextSequence());
-            }
+            return null;
         }
 
-        if (overflow is not null)
+        var batch = _current.Build(NextSequence());
+        if (Interlocked.Read(ref _buffered) > _options.MaxBufferedPoints)
         {
-            Spill(overflow);
-            Interlocked.Add(ref _buffered, -overflow.LineCount);
+            return batch;
+        }
+
+        // Queued under the lock, so batches reach the pump in sequence order.
+        _queue.Writer.TryWrite(new Item(batch, null));
+        return null;
+    }
+
+    private void CutByAge()
+    {
+        WriteBatch? overflow;
+        lock (_batchGate)
+        {
+            overflow = _closed ? null : Cut();
+        }
+
+        SpillOverflow(overflow);
+    }
+
+    private void SpillOverflow(WriteBatch? batch)
+    {
+        if (batch is not null)
+        {
+            Spill(batch);
+            Interlocked.Add(ref _buffered, -batch.LineCount);
         }
     }
 
@@ -256,8 +287,10 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             return;
         }
 
+        // Compressed before waiting for a request slot, so the next body is ready the moment one frees up.
+        var compressed = _options.Gzip ? GzipBody.TryCompress(batch.Body(0, batch.LineCount)) : null;
         await _requests.WaitAsync().ConfigureAwait(false);
-        var send = SendInMemoryAsync(batch);
+        var send = SendInMemoryAsync(batch, compressed);
         lock (_inFlight)
         {
             _inFlight.Add(send);
@@ -276,11 +309,11 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
             TaskScheduler.Default);
     }
 
-    private async Task SendInMemoryAsync(WriteBatch batch)
+    private async Task SendInMemoryAsync(WriteBatch batch, GzipBody? compressed)
     {
         try
         {
-            await SendRangeAsync(batch, 0, batch.LineCount, _options.MaxRetries).ConfigureAwait(false);
+            await SendRangeAsync(batch, 0, batch.LineCount, _options.MaxRetries, compressed).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -290,6 +323,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
         finally
         {
+            compressed?.Dispose();
             Interlocked.Add(ref _buffered, -batch.LineCount);
             _requests.Release();
         }
@@ -299,11 +333,11 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     /// Sends lines [first, first + count): written, refused lines dead-lettered (splitting to find them), or,
     /// after <paramref name="retries"/> transient failures, spilled and the outage declared.
     /// </summary>
-    private async Task SendRangeAsync(WriteBatch batch, int first, int count, int retries)
+    private async Task SendRangeAsync(WriteBatch batch, int first, int count, int retries, GzipBody? compressed = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var result = await PostAsync(batch, first, count).ConfigureAwait(false);
+            var result = await PostAsync(batch, first, count, compressed).ConfigureAwait(false);
             switch (result.Kind)
             {
                 case OutcomeKind.Written:
@@ -409,7 +443,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         var (segment, batch) = taken;
-        var result = await PostAsync(batch, 0, batch.LineCount, _stopping.Token).ConfigureAwait(false);
+        var result = await PostAsync(batch, 0, batch.LineCount, null, _stopping.Token).ConfigureAwait(false);
         if (result.Kind == OutcomeKind.Unavailable)
         {
             ReleaseReplay();
@@ -432,20 +466,17 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         return 0;
     }
 
-    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, CancellationToken cancellationToken = default)
+    /// <summary>Posts lines [first, first + count); <paramref name="compressed"/> is their body already gzipped, if at hand.</summary>
+    private async Task<Outcome> PostAsync(WriteBatch batch, int first, int count, GzipBody? compressed, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _api.WriteUri(batch.Precision));
         _api.Authorize(request);
         var body = batch.Body(first, count);
-        if (_options.Gzip)
+        var gzip = _options.Gzip ? compressed ?? GzipBody.TryCompress(body) : null;
+        var owned = compressed is null ? gzip : null;
+        if (gzip is not null)
         {
-            var compressed = new MemoryStream(body.Length / 4 + 64);
-            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(body.Span);
-            }
-
-            request.Content = new ByteArrayContent(compressed.GetBuffer(), 0, (int)compressed.Length);
+            request.Content = new ByteArrayContent(gzip.Buffer, 0, gzip.Length);
             request.Content.Headers.ContentEncoding.Add("gzip");
         }
         else
@@ -485,6 +516,10 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         {
             return new Outcome(OutcomeKind.Unavailable, $"no answer within {_options.RequestTimeout}", null);
         }
+        finally
+        {
+            owned?.Dispose();
+        }
     }
 
     private void ReleaseReplay()
@@ -516,30 +551,6 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         }
 
         await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-    }
-
-    private void Overflow(PointData point, DateTimeOffset now)
-    {
-        WriteBatch? full = null;
-        lock (_overflowGate)
-        {
-            if (!_overflow.Accepts(point.Precision))
-            {
-                full = _overflow.Build(NextSequence());
-            }
-
-            _overflow.Add(point, now);
-            if (full is null && _overflow.Count >= _options.BatchSize)
-            {
-                full = _overflow.Build(NextSequence());
-            }
-        }
-
-        if (full is not null)
-        {
-            Spill(full);
-            Interlocked.Add(ref _buffered, -full.LineCount);
-        }
     }
 
     private void Spill(WriteBatch batch)
@@ -614,8 +625,6 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 
     private readonly record struct Outcome(OutcomeKind Kind, string Message, TimeSpan? RetryAfter);
 
-    private readonly record struct Item(PointData? Point, DateTimeOffset At, TaskCompletionSource? Flushed)
-    {
-        public static Item Tick => default;
-    }
+    /// <summary>A batch to send, or a flush marker.</summary>
+    private readonly record struct Item(WriteBatch? Batch, TaskCompletionSource? Flushed);
 }

@@ -14,6 +14,7 @@ internal static class LineProtocol
     private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
     private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
     private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
+    private static readonly double[] PowersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
 
     internal enum NameKind
     {
@@ -21,11 +22,22 @@ internal static class LineProtocol
         Key,
     }
 
+    /// <summary>Where a line is written: UTF-8 bytes (the writers' batches) or a StringBuilder (text for humans and tests).</summary>
     internal interface ISink
     {
-        void Append(char c);
+        void Append(char ascii);
 
         void Append(ReadOnlySpan<char> text);
+
+        /// <summary>A measurement, key or tag value, escaped as <paramref name="kind"/> requires.</summary>
+        void AppendName(string name, NameKind kind);
+
+        /// <summary>The shortest text that reads back as the same double (Go's ParseFloat reads it the same way).</summary>
+        void Append(double value);
+
+        void Append(long value);
+
+        void Append(ulong value);
     }
 
     public static void ValidateName(string value, NameKind kind, string parameter)
@@ -59,16 +71,82 @@ internal static class LineProtocol
         AppendWithEscapes(ref sink, value, specials);
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as the fewest decimals (up to six) that read back as the same double, when
+    /// there are such and the value is in the range where that is also the shortest round-trip text ("R" writes the
+    /// same): far cheaper than the general shortest-digits search, and sensor readings nearly always qualify.
+    /// </summary>
+    public static bool TryFormatShortDecimal(double value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        var magnitude = Math.Abs(value);
+        if (!(magnitude >= 1e-4 && magnitude < 1e15))
+        {
+            return false;
+        }
+
+        for (var decimals = 0; decimals < PowersOfTen.Length; decimals++)
+        {
+            var scaled = Math.Round(magnitude * PowersOfTen[decimals]);
+            if (scaled >= 9e15)
+            {
+                return false;
+            }
+
+            // Division by an exact power of ten rounds correctly, as parsing the decimal text does: equal means it reads back.
+            if (scaled / PowersOfTen[decimals] != magnitude)
+            {
+                continue;
+            }
+
+            Span<byte> digits = stackalloc byte[20];
+            ((long)scaled).TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
+            if (value < 0)
+            {
+                destination[written++] = (byte)'-';
+            }
+
+            var whole = count - decimals;
+            if (whole <= 0)
+            {
+                destination[written++] = (byte)'0';
+            }
+            else
+            {
+                digits[..whole].CopyTo(destination[written..]);
+                written += whole;
+            }
+
+            if (decimals > 0)
+            {
+                destination[written++] = (byte)'.';
+                for (var zero = whole; zero < 0; zero++)
+                {
+                    destination[written++] = (byte)'0';
+                }
+
+                var fraction = digits[Math.Max(0, whole)..count];
+                fraction.CopyTo(destination[written..]);
+                written += fraction.Length;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The escaped UTF-8 bytes of a name or tag value.</summary>
+    public static byte[] EscapedUtf8(string name, NameKind kind)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        var sink = new StringBuilderSink(text);
+        AppendEscaped(ref sink, name, kind);
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     public static void AppendStringField<TSink>(ref TSink sink, string value)
         where TSink : struct, ISink => AppendWithEscapes(ref sink, value, StringSpecials);
-
-    public static void AppendInteger<TSink>(ref TSink sink, long value)
-        where TSink : struct, ISink
-    {
-        Span<char> buffer = stackalloc char[24];
-        value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
-        sink.Append(buffer[..written]);
-    }
 
     /// <summary>The timestamp as a count of <paramref name="precision"/> units since the Unix epoch, floored.</summary>
     public static long ToUnix(DateTimeOffset time, WritePrecision precision)
@@ -142,33 +220,96 @@ internal static class LineProtocol
 
     internal readonly struct StringBuilderSink(StringBuilder builder) : ISink
     {
-        public void Append(char c) => builder.Append(c);
+        public void Append(char ascii) => builder.Append(ascii);
 
         public void Append(ReadOnlySpan<char> text) => builder.Append(text);
-    }
 
-    internal readonly struct Utf8Sink(IBufferWriter<byte> writer) : ISink
-    {
-        public void Append(char c)
+        public void AppendName(string name, NameKind kind)
         {
-            if (c < 0x80)
+            var self = this;
+            AppendEscaped(ref self, name, kind);
+        }
+
+        public void Append(double value)
+        {
+            Span<byte> ascii = stackalloc byte[32];
+            if (TryFormatShortDecimal(value, ascii, out var written))
             {
-                var span = writer.GetSpan(1);
-                span[0] = (byte)c;
-                writer.Advance(1);
+                Span<char> text = stackalloc char[written];
+                System.Text.Ascii.ToUtf16(ascii[..written], text, out _);
+                builder.Append(text);
                 return;
             }
 
-            Span<char> one = [c];
-            Append(one);
+            AppendFormatted(value, "R");
+        }
+
+        public void Append(long value) => AppendFormatted(value, default);
+
+        public void Append(ulong value) => AppendFormatted(value, default);
+
+        private void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
+            where T : ISpanFormattable
+        {
+            Span<char> buffer = stackalloc char[32];
+            value.TryFormat(buffer, out var written, format, CultureInfo.InvariantCulture);
+            builder.Append(buffer[..written]);
+        }
+    }
+
+    /// <summary>Writes straight into the target's memory: no intermediate strings or char buffers.</summary>
+    internal readonly struct Utf8Sink(IBufferWriter<byte> writer) : ISink
+    {
+        public void Append(char ascii)
+        {
+            writer.GetSpan(1)[0] = (byte)ascii;
+            writer.Advance(1);
         }
 
         public void Append(ReadOnlySpan<char> text)
         {
             if (!text.IsEmpty)
             {
-                Encoding.UTF8.GetBytes(text, writer);
+                var span = writer.GetSpan(text.Length * 3);
+                writer.Advance(Encoding.UTF8.GetBytes(text, span));
             }
+        }
+
+        public void AppendName(string name, NameKind kind)
+        {
+            if (EscapedNameCache.Get(name, kind) is { } bytes)
+            {
+                bytes.CopyTo(writer.GetSpan(bytes.Length));
+                writer.Advance(bytes.Length);
+                return;
+            }
+
+            var self = this;
+            AppendEscaped(ref self, name, kind);
+        }
+
+        public void Append(double value)
+        {
+            var span = writer.GetSpan(32);
+            if (TryFormatShortDecimal(value, span, out var written))
+            {
+                writer.Advance(written);
+                return;
+            }
+
+            AppendFormatted(value, "R");
+        }
+
+        public void Append(long value) => AppendFormatted(value, default);
+
+        public void Append(ulong value) => AppendFormatted(value, default);
+
+        private void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
+            where T : IUtf8SpanFormattable
+        {
+            var span = writer.GetSpan(32);
+            value.TryFormat(span, out var written, format, CultureInfo.InvariantCulture);
+            writer.Advance(written);
         }
     }
 }

@@ -68,15 +68,7 @@ public sealed class PointData
     }
 
     /// <summary>Sets float field <paramref name="key"/>. NaN and infinities are refused: line protocol has no way to write them.</summary>
-    public PointData Field(string key, double value)
-    {
-        if (!double.IsFinite(value))
-        {
-            throw new ArgumentException($"Field '{key}' is {value}: InfluxDB line protocol accepts only finite floats.", nameof(value));
-        }
-
-        return WithField(key, FieldValue.Of(value));
-    }
+    public PointData Field(string key, double value) => WithField(key, FloatValue(key, value));
 
     /// <summary>Sets integer field <paramref name="key"/> (written as <c>12i</c>).</summary>
     public PointData Field(string key, long value) => WithField(key, FieldValue.Of(value));
@@ -88,16 +80,7 @@ public sealed class PointData
     public PointData Field(string key, bool value) => WithField(key, FieldValue.Of(value));
 
     /// <summary>Sets string field <paramref name="key"/>; quotes and backslashes are escaped, newlines refused.</summary>
-    public PointData Field(string key, string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
-        {
-            throw new ArgumentException($"Field '{key}' contains a line break, which line protocol cannot carry.", nameof(value));
-        }
-
-        return WithField(key, FieldValue.Of(value));
-    }
+    public PointData Field(string key, string value) => WithField(key, StringValue(key, value));
 
     /// <summary>Sets the timestamp, written in <paramref name="precision"/> (truncated towards the past).</summary>
     public PointData Timestamp(DateTimeOffset ts, WritePrecision precision) => new(_measurement, _tags, _fields, ts, precision);
@@ -129,6 +112,26 @@ public sealed class PointData
     /// <inheritdoc />
     public override string ToString() => ToLineProtocol();
 
+    /// <summary>A point of already validated names and values, tags and fields sorted by key (see <see cref="PointDataBuilder"/>).</summary>
+    internal static PointData Create(
+        string measurement, KeyValuePair<string, string>[] tags, KeyValuePair<string, FieldValue>[] fields, DateTimeOffset time, WritePrecision precision) =>
+        new(measurement, tags, fields, time, precision);
+
+    /// <summary>A float field value; NaN and infinities are refused because line protocol has no way to write them.</summary>
+    internal static FieldValue FloatValue(string key, double value) =>
+        double.IsFinite(value)
+            ? FieldValue.Of(value)
+            : throw new ArgumentException($"Field '{key}' is {value}: InfluxDB line protocol accepts only finite floats.", nameof(value));
+
+    /// <summary>A string field value; line breaks are refused because line protocol cannot carry them.</summary>
+    internal static FieldValue StringValue(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.AsSpan().IndexOfAny('\n', '\r') < 0
+            ? FieldValue.Of(value)
+            : throw new ArgumentException($"Field '{key}' contains a line break, which line protocol cannot carry.", nameof(value));
+    }
+
     /// <summary>Writes the line in <paramref name="precision"/>, stamping <paramref name="defaultTime"/> when the point has no timestamp.</summary>
     internal void WriteLineProtocol(IBufferWriter<byte> target, WritePrecision precision, DateTimeOffset defaultTime)
     {
@@ -151,13 +154,13 @@ public sealed class PointData
             throw new InvalidOperationException($"Point '{_measurement}' has no fields; InfluxDB refuses a point without fields.");
         }
 
-        LineProtocol.AppendEscaped(ref sink, _measurement, LineProtocol.NameKind.Measurement);
+        sink.AppendName(_measurement, LineProtocol.NameKind.Measurement);
         foreach (var (key, value) in _tags)
         {
             sink.Append(',');
-            LineProtocol.AppendEscaped(ref sink, key, LineProtocol.NameKind.Key);
+            sink.AppendName(key, LineProtocol.NameKind.Key);
             sink.Append('=');
-            LineProtocol.AppendEscaped(ref sink, value, LineProtocol.NameKind.Key);
+            sink.AppendName(value, LineProtocol.NameKind.Key);
         }
 
         var separator = ' ';
@@ -165,7 +168,7 @@ public sealed class PointData
         {
             sink.Append(separator);
             separator = ',';
-            LineProtocol.AppendEscaped(ref sink, key, LineProtocol.NameKind.Key);
+            sink.AppendName(key, LineProtocol.NameKind.Key);
             sink.Append('=');
             value.Append(ref sink);
         }
@@ -173,7 +176,7 @@ public sealed class PointData
         if (time is { } t)
         {
             sink.Append(' ');
-            LineProtocol.AppendInteger(ref sink, LineProtocol.ToUnix(t, precision));
+            sink.Append(LineProtocol.ToUnix(t, precision));
         }
     }
 

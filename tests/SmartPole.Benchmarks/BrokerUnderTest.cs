@@ -37,6 +37,9 @@ internal sealed class BrokerUnderTest : IAsyncDisposable
 
     public double CpuSeconds => ProcessStats.CpuSeconds(_process.Id);
 
+    /// <summary>True once the broker process has ended (crashed, for a broker under load).</summary>
+    public bool HasExited => _process.Exited.IsCompleted;
+
     public static Task<BrokerUnderTest> StartAsync(string name) => name == Ours ? StartOursAsync() : StartMosquittoAsync();
 
     /// <summary>Our broker only: the managed heap after a forced full collection, in bytes.</summary>

@@ -5,6 +5,7 @@ using SmartPole.Benchmarks;
 IScenario[] scenarios =
 [
     new BrokerScenario(),
+    new HostileScenario(),
     new WriterScenario(),
     new ActorsScenario(),
     new IngestScenario(),

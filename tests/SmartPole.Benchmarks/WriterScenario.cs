@@ -38,6 +38,10 @@ internal sealed class WriterScenario : IScenario
         var conditions = string.Create(CultureInfo.InvariantCulture,
             $"{batches} batches × {BatchLines:N0} lines (8 float fields, 3 tags, ms, ~{lineBytes:0} B/line); ≤ 2 requests in flight; influxd 1.6 default WAL (fsync per write)");
 
+        // Warm-up: the first batches would otherwise pay for JIT compilation of the formatting, gzip and HTTP paths.
+        await OurWriterAsync(influx, "writer_warmup", points[..(2 * BatchLines)], gzip: true, files.Path, http, report, ct);
+        await OurWriterAsync(influx, "writer_warmup_plain", points[..(2 * BatchLines)], gzip: false, files.Path, http, report, ct);
+
         for (var run = 1; run <= settings.Runs; run++)
         {
             Console.WriteLine($"writer: run {run}/{settings.Runs}");
@@ -61,6 +65,122 @@ internal sealed class WriterScenario : IScenario
             }
 
             await EmbeddedAndHistoryAsync(influx, now, run, report, http, files.Path, ct);
+            RecordPointBuilding(now, report);
+            await BufferedMemoryAsync(files.Path, run, report, ct);
+        }
+    }
+
+    /// <summary>What one environment reading costs to build (3 tags, 8 fields): the immutable chain vs <see cref="PointDataBuilder"/>.</summary>
+    private static void RecordPointBuilding(DateTimeOffset now, Report report)
+    {
+        const int count = 200_000;
+        var values = Enumerable.Range(0, 64).Select(i => i * 1.25).ToArray();
+        var poles = Enumerable.Range(0, 64).Select(i => $"p-{i:D4}").ToArray();
+        var sink = 0;
+        var chain = Measure(i =>
+        {
+            var point = PointData.Measurement("environment").Tag("city", "bench").Tag("pole", poles[i & 63]).Tag("device", "env-1");
+            foreach (var field in EnvironmentFields)
+            {
+                point = point.Field(field, values[i & 63]);
+            }
+
+            sink += point.Timestamp(now, WritePrecision.Milliseconds).HasFields ? 1 : 0;
+        });
+        var builder = new PointDataBuilder("environment", 3, EnvironmentFields.Length);
+        var built = Measure(i =>
+        {
+            builder.Reset("environment").Tag("city", "bench").Tag("pole", poles[i & 63]).Tag("device", "env-1");
+            foreach (var field in EnvironmentFields)
+            {
+                builder.Field(field, values[i & 63]);
+            }
+
+            sink += builder.ToPoint(now).HasFields ? 1 : 0;
+        });
+
+        const string conditions = "one environment reading: 3 tags, 8 float fields; one thread, 200,000 points after as many for warm-up";
+        foreach (var (subject, (ns, bytes)) in new[] { ("PointData chain (Measurement().Tag()…Field()…)", chain), ("PointDataBuilder (reused, ToPoint)", built) })
+        {
+            report.Record(Scenario, "building a point", subject, "time per point", "ns", ns, conditions);
+            report.Record(Scenario, "building a point", subject, "allocated per point", "B", bytes, conditions);
+        }
+
+        if (sink != 4 * count)
+        {
+            report.Note(Scenario, $"point building: {sink} of {4 * count} points had fields");
+        }
+
+        static (double Ns, double Bytes) Measure(Action<int> build)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                build(i);
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                build(i);
+            }
+
+            var ns = clock.Elapsed.TotalNanoseconds / count;
+            return (ns, (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count);
+        }
+    }
+
+    /// <summary>
+    /// Managed heap held by 1,000,000 points buffered in the writer: a server that holds every write request
+    /// unanswered keeps them all in memory (the bound raised above them), measured after a forced full collection.
+    /// </summary>
+    private static async Task BufferedMemoryAsync(string dir, int run, Report report, CancellationToken ct)
+    {
+        const int count = 1_000_000;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = ScriptedHttpServer.Start(async _ =>
+        {
+            await release.Task;
+            return ScriptedResponse.NoContent;
+        });
+        using var http = new HttpClient();
+        var options = new InfluxOptions
+        {
+            Url = server.Url.ToString(),
+            Database = "memory",
+            MaxBufferedPoints = count + 1,
+            RequestTimeout = TimeSpan.FromMinutes(5),
+            SpillDirectory = Path.Combine(dir, $"spill-memory-{run}"),
+        };
+        var start = DateTimeOffset.UtcNow - TimeSpan.FromHours(1);
+        var random = new Random(run);
+        var before = HeapAfterFullCollection();
+        await using (var writer = new InfluxWriter(options, http))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                writer.Write(EnvironmentPoint($"p-{i % Poles:D4}", start + TimeSpan.FromSeconds(i / Poles), random));
+            }
+
+            var held = HeapAfterFullCollection() - before;
+            var buffered = writer.Counters.Buffered;
+            release.TrySetResult();
+            await writer.FlushAsync(ct);
+            const string conditions = "environment lines (3 tags, 8 float fields, ~167 B of line protocol each); the server holds every request unanswered; managed heap after a forced full collection, minus before";
+            report.Record(Scenario, "1,000,000 buffered points", "InfluxWriter", "managed heap", "MB", held / 1e6, conditions);
+            report.Record(Scenario, "1,000,000 buffered points", "InfluxWriter", "per buffered point", "B", held / (double)count, conditions);
+            if (buffered != count || writer.Counters.Written != count)
+            {
+                report.Note(Scenario, $"buffered memory: {buffered} of {count} points were in memory; {writer.Counters.Written} written afterwards");
+            }
+        }
+
+        static long HeapAfterFullCollection()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return GC.GetTotalMemory(forceFullCollection: true);
         }
     }
 

@@ -15,7 +15,18 @@ internal static class MosquittoTools
         var process = ManagedProcess.Start(stdbuf, ["-oL", RealPeer.MosquittoSub, "-h", "127.0.0.1", "-p", $"{port}", "-d", .. arguments]);
         try
         {
-            await process.WaitForLineAsync(l => l.Contains("received SUBACK", StringComparison.Ordinal), Timeout);
+            await process.WaitForLineAsync(IsSubAck, Timeout);
+        }
+        catch (TimeoutException) when (process.Exited.IsCompleted)
+        {
+            // With -C it may already be done (a retained message right after SUBACK): its exit is reported
+            // before its last lines are read, and waiting for the exit drains them.
+            await process.WaitForExitAsync(Timeout);
+            if (!process.Lines.Any(IsSubAck))
+            {
+                await process.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
@@ -25,6 +36,8 @@ internal static class MosquittoTools
 
         return process;
     }
+
+    private static bool IsSubAck(string line) => line.Contains("received SUBACK", StringComparison.Ordinal);
 
     /// <summary>Runs mosquitto_sub with -E (subscribe, then DISCONNECT) to completion and checks it succeeded.</summary>
     public static async Task SubscribeAndLeaveAsync(int port, params string[] arguments)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
+using SmartPole.Testing;
 using Xunit.Abstractions;
 
 namespace SmartPole.Mqtt.Tests;
@@ -29,22 +29,12 @@ public sealed class MqttBrokerHostileClientTests(ITestOutputHelper output)
             return ValueTask.CompletedTask;
         };
         await neighbour.SubscribeAsync("echo", MqttQualityOfService.AtLeastOnce);
-        using var stop = new CancellationTokenSource();
-        var sent = 0;
-        var lorises = new List<TcpClient>();
-        var attackers = Enumerable.Range(0, 6).Select(seed => Task.Run(async () =>
-        {
-            var random = new Random(seed);
-            while (!stop.IsCancellationRequested)
-            {
-                Interlocked.Add(ref sent, await AttackOnceAsync(port, random, lorises, stop.Token));
-            }
-        })).ToArray();
+        await using var hostile = new HostileTraffic(port);
+        var attack = hostile.RunAsync(attackers: 6, packets: 20_000, duration: TimeSpan.FromSeconds(10), CancellationToken.None);
 
         var worst = TimeSpan.Zero;
-        var deadline = Stopwatch.StartNew();
         var i = 0;
-        for (; Volatile.Read(ref sent) < 5000 && deadline.Elapsed < TimeSpan.FromSeconds(20); i++)
+        for (; !attack.IsCompleted; i++)
         {
             var watch = Stopwatch.StartNew();
             await neighbour.PublishAsync(new MqttApplicationMessage("echo", Encoding.UTF8.GetBytes($"{i}"), MqttQualityOfService.AtLeastOnce)).WaitAsync(Inbox.Timeout);
@@ -55,91 +45,12 @@ public sealed class MqttBrokerHostileClientTests(ITestOutputHelper output)
             await Task.Delay(10);
         }
 
-        await stop.CancelAsync();
-        await Task.WhenAll(attackers);
-        lorises.ForEach(l => l.Dispose());
-        output.WriteLine($"hostile packets sent: {sent}; neighbour QoS 1 round trips: {i}, slowest {worst.TotalMilliseconds:F0} ms");
+        await attack;
+        output.WriteLine($"hostile packets sent: {hostile.PacketsSent} on {hostile.ConnectionsOpened} connections; neighbour QoS 1 round trips: {i}, slowest {worst.TotalMilliseconds:F0} ms");
 
-        Assert.True(sent >= 5000, $"only {sent} hostile packets were sent in {deadline.Elapsed}");
+        Assert.True(hostile.PacketsSent >= 5000, $"only {hostile.PacketsSent} hostile packets were sent");
+        Assert.True(i > 10, $"only {i} neighbour round trips");
         Assert.True(neighbour.IsConnected);
         Assert.Equal(0, logger.Errors);
     }
-
-    /// <summary>One hostile connection; returns how many packets (or packet fragments) it managed to write.</summary>
-    private static async Task<int> AttackOnceAsync(int port, Random random, List<TcpClient> lorises, CancellationToken stop)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        var written = 0;
-        try
-        {
-            await tcp.ConnectAsync("127.0.0.1", port, stop);
-            var stream = tcp.GetStream();
-            async Task WriteAsync(byte[] bytes)
-            {
-                await stream.WriteAsync(bytes, stop);
-                written++;
-            }
-
-            switch (random.Next(5))
-            {
-                case 0:
-                    // Pure noise.
-                    await WriteAsync(RandomBytes(random, random.Next(1, 300)));
-                    break;
-                case 1:
-                    // A valid CONNECT, then random packets of random types and lengths.
-                    await WriteAsync(Connect($"h{random.Next()}"));
-                    for (var i = 0; i < 50; i++)
-                    {
-                        var body = RandomBytes(random, random.Next(0, 100));
-                        await WriteAsync([(byte)random.Next(256), (byte)body.Length, .. body]);
-                    }
-
-                    break;
-                case 2:
-                    // A PUBLISH that announces more than it sends, then hangs up.
-                    await WriteAsync(Connect($"t{random.Next()}"));
-                    await WriteAsync([0x30, 0x80, 0x01, 0x00, 0x05, (byte)'a']);
-                    break;
-                case 3:
-                    // A remaining length far over the maximum packet size.
-                    await WriteAsync(Connect($"o{random.Next()}"));
-                    await WriteAsync([0x30, 0xFF, 0xFF, 0xFF, 0x7F]);
-                    break;
-                default:
-                    // Slow loris: half a fixed header, then silence; the connection stays open until the test ends.
-                    await WriteAsync([0x10]);
-                    lock (lorises)
-                    {
-                        lorises.Add(tcp);
-                    }
-
-                    return written;
-            }
-
-            // Read the broker's answer briefly, then hang up.
-            var sink = new byte[1024];
-            using var drain = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            drain.CancelAfter(TimeSpan.FromMilliseconds(50));
-            while (await stream.ReadAsync(sink, drain.Token) > 0)
-            {
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
-        {
-        }
-
-        tcp.Dispose();
-        return written;
-    }
-
-    private static byte[] RandomBytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] Connect(string clientId) =>
-        [0x10, (byte)(12 + clientId.Length), 0x00, 0x04, .. "MQTT"u8, 0x04, 0x02, 0x00, 0x3C, 0x00, (byte)clientId.Length, .. Encoding.ASCII.GetBytes(clientId)];
 }

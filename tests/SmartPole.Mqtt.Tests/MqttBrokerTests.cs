@@ -517,14 +517,132 @@ public sealed class MqttBrokerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Enhanced_authentication_is_refused_with_bad_authentication_method()
+    public async Task Enhanced_authentication_with_an_unknown_method_is_refused_with_0x8C()
     {
         await using var fixture = await BrokerFixture.StartAsync(output: output);
+        fixture.Broker.EnhancedAuthenticateAsync = e => ValueTask.FromResult(e.Method == "TOKEN"
+            ? MqttAuthenticationResult.Succeed()
+            : MqttAuthenticationResult.Refuse(MqttConnectReasonCode.BadAuthenticationMethod));
         await using var peer = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
 
         await peer.SendAsync(new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "scram", Properties = new MqttProperties { AuthenticationMethod = "SCRAM-SHA-1" } });
 
         Assert.Equal((byte)MqttConnectReasonCode.BadAuthenticationMethod, Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync()).ReasonCode);
+        Assert.Null(await peer.ReceiveAsync());
+        Assert.Equal(0, fixture.Broker.ConnectedClients);
+    }
+
+    [Fact]
+    public async Task Enhanced_authentication_runs_a_challenge_and_response_exchange_before_connack()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(o => o.AllowAnonymous = false, output: output);
+        var steps = new List<string>();
+        fixture.Broker.EnhancedAuthenticateAsync = e =>
+        {
+            var data = Encoding.UTF8.GetString(e.Data.Span);
+            steps.Add($"{e.Step}:{data}");
+            return ValueTask.FromResult(e.Step switch
+            {
+                0 when data == "hello" => MqttAuthenticationResult.Continue(Bytes("nonce-1")),
+                1 when data == "proof(nonce-1)" => MqttAuthenticationResult.Succeed(Bytes("server-proof")),
+                _ => MqttAuthenticationResult.Refuse(MqttConnectReasonCode.NotAuthorized),
+            });
+        };
+        await using var peer = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
+
+        await peer.SendAsync(new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "pole-9", Properties = new MqttProperties { AuthenticationMethod = "DEMO", AuthenticationData = Bytes("hello").ToArray() } });
+        var challenge = Assert.IsType<AuthPacket>(await peer.ReceiveAsync());
+        await peer.SendAsync(new AuthPacket { ReasonCode = MqttReasonCode.ContinueAuthentication, Properties = new MqttProperties { AuthenticationMethod = "DEMO", AuthenticationData = Bytes("proof(nonce-1)").ToArray() } });
+        var connAck = Assert.IsType<ConnAckPacket>(await peer.ReceiveAsync());
+
+        Assert.Equal(MqttReasonCode.ContinueAuthentication, challenge.ReasonCode);
+        Assert.Equal("DEMO", challenge.Properties!.AuthenticationMethod);
+        Assert.Equal("nonce-1", Encoding.UTF8.GetString(challenge.Properties.AuthenticationData!));
+        Assert.Equal(0, connAck.ReasonCode);
+        Assert.Equal("DEMO", connAck.Properties!.AuthenticationMethod);
+        Assert.Equal("server-proof", Encoding.UTF8.GetString(connAck.Properties.AuthenticationData!));
+        Assert.Equal(["0:hello", "1:proof(nonce-1)"], steps);
+        Assert.Equal(1, fixture.Broker.ConnectedClients);
+    }
+
+    [Fact]
+    public async Task A_wrong_proof_is_refused_and_a_packet_other_than_auth_mid_exchange_is_a_protocol_error()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        fixture.Broker.EnhancedAuthenticateAsync = e => ValueTask.FromResult(e.Step == 0
+            ? MqttAuthenticationResult.Continue(Bytes("nonce"))
+            : MqttAuthenticationResult.Refuse(MqttConnectReasonCode.NotAuthorized));
+        await using var wrong = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
+        await using var rude = await RawPeer.OpenAsync(fixture.Port, MqttProtocolVersion.V500);
+        var connect = new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "x", Properties = new MqttProperties { AuthenticationMethod = "DEMO" } };
+
+        await wrong.SendAsync(connect);
+        Assert.IsType<AuthPacket>(await wrong.ReceiveAsync());
+        await wrong.SendAsync(new AuthPacket { ReasonCode = MqttReasonCode.ContinueAuthentication, Properties = new MqttProperties { AuthenticationMethod = "DEMO", AuthenticationData = [1] } });
+        await rude.SendAsync(connect);
+        Assert.IsType<AuthPacket>(await rude.ReceiveAsync());
+        await rude.SendAsync(PingReqPacket.Instance);
+
+        Assert.Equal((byte)MqttConnectReasonCode.NotAuthorized, Assert.IsType<ConnAckPacket>(await wrong.ReceiveAsync()).ReasonCode);
+        Assert.Equal((byte)MqttReasonCode.ProtocolError, Assert.IsType<ConnAckPacket>(await rude.ReceiveAsync()).ReasonCode);
+        Assert.Equal(0, fixture.Broker.ConnectedClients);
+    }
+
+    [Fact]
+    public async Task A_client_re_authenticates_on_a_live_connection_and_a_failed_one_is_disconnected()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        fixture.Broker.EnhancedAuthenticateAsync = e => ValueTask.FromResult(Encoding.UTF8.GetString(e.Data.Span) == "valid"
+            ? MqttAuthenticationResult.Succeed(Bytes(e.Reauthenticating ? "renewed" : "welcome"))
+            : MqttAuthenticationResult.Refuse(MqttConnectReasonCode.NotAuthorized));
+        await using var peer = await RawPeer.ConnectAsync(fixture.Port, "renewer", MqttProtocolVersion.V500,
+            c => c.Properties = new MqttProperties { AuthenticationMethod = "TOKEN", AuthenticationData = Bytes("valid").ToArray() });
+
+        await peer.SendAsync(new AuthPacket { ReasonCode = MqttReasonCode.ReAuthenticate, Properties = new MqttProperties { AuthenticationMethod = "TOKEN", AuthenticationData = Bytes("valid").ToArray() } });
+        var renewed = Assert.IsType<AuthPacket>(await peer.ReceiveAsync());
+        await peer.SendAsync(new AuthPacket { ReasonCode = MqttReasonCode.ReAuthenticate, Properties = new MqttProperties { AuthenticationMethod = "TOKEN", AuthenticationData = Bytes("expired").ToArray() } });
+        var disconnect = Assert.IsType<DisconnectPacket>(await peer.ReceiveAsync());
+
+        Assert.Equal(MqttReasonCode.Success, renewed.ReasonCode);
+        Assert.Equal("renewed", Encoding.UTF8.GetString(renewed.Properties!.AuthenticationData!));
+        Assert.Equal(MqttReasonCode.NotAuthorized, disconnect.ReasonCode);
+    }
+
+    [Fact]
+    public async Task Auth_from_a_client_that_did_not_use_enhanced_authentication_is_a_protocol_error()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        await using var peer = await RawPeer.ConnectAsync(fixture.Port, "plain", MqttProtocolVersion.V500);
+
+        await peer.SendAsync(new AuthPacket { ReasonCode = MqttReasonCode.ReAuthenticate, Properties = new MqttProperties { AuthenticationMethod = "TOKEN" } });
+
+        Assert.Equal(MqttReasonCode.ProtocolError, Assert.IsType<DisconnectPacket>(await peer.ReceiveAsync()).ReasonCode);
+    }
+
+    [Fact]
+    public async Task The_broker_aliases_repeated_topics_within_the_clients_topic_alias_maximum()
+    {
+        await using var fixture = await BrokerFixture.StartAsync(output: output);
+        await using var peer = await RawPeer.ConnectAsync(fixture.Port, "aliased", MqttProtocolVersion.V500,
+            c => c.Properties = new MqttProperties { TopicAliasMaximum = 2 });
+        await peer.SendAsync(new SubscribePacket { PacketId = 1, Filters = { new MqttTopicFilter("t/#", MqttQualityOfService.AtMostOnce) } });
+        Assert.IsType<SubAckPacket>(await peer.ReceiveAsync());
+
+        string[] topics = ["t/a", "t/a", "t/b", "t/c", "t/a", "t/c"];
+        foreach (var topic in topics)
+        {
+            await fixture.Broker.PublishAsync(new MqttApplicationMessage(topic, Bytes(topic)));
+        }
+
+        var received = new List<PublishPacket>();
+        foreach (var _ in topics)
+        {
+            received.Add(Assert.IsType<PublishPacket>(await peer.ReceiveAsync()));
+        }
+
+        // Slots 1, 2 in turn: a→1, b→2, c replaces a in 1, a replaces b in 2, c is known.
+        Assert.Equal(["t/a 1", " 1", "t/b 2", "t/c 1", "t/a 2", " 1"], received.Select(p => $"{p.Topic} {p.Properties!.TopicAlias}"));
+        Assert.Equal(topics, received.Select(p => Encoding.UTF8.GetString(p.Payload.Span)));
     }
 
     [Fact]

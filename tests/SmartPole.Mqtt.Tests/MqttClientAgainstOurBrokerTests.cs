@@ -116,8 +116,8 @@ public sealed class MqttClientAgainstOurBrokerTests
         await subscriber.SubscribeAsync("cmd/#", MqttQualityOfService.AtLeastOnce);
         var publisher = await fixture.ConnectAsync("pub", o => { o.AutoReconnect = true; o.ReconnectDelay = TimeSpan.FromMilliseconds(20); });
 
-        await subscriber.AbortAsync();
-        await publisher.AbortAsync();
+        await subscriber.DropConnectionAsync();
+        await publisher.DropConnectionAsync();
         var whileDown = publisher.PublishAsync(new MqttApplicationMessage("cmd/1", Bytes("sent-while-down"), MqttQualityOfService.AtLeastOnce));
         await whileDown.WaitAsync(Inbox.Timeout);
         await WaitFor.ConditionAsync(() => Task.FromResult(subscriber.IsConnected), Inbox.Timeout, () => "subscriber did not reconnect");
@@ -139,7 +139,7 @@ public sealed class MqttClientAgainstOurBrokerTests
         await using var fixture = await BrokerFixture.StartAsync();
         var client = await fixture.ConnectAsync("fragile");
 
-        await client.AbortAsync();
+        await client.DropConnectionAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.PublishAsync(new MqttApplicationMessage("a", Bytes("x"), MqttQualityOfService.AtLeastOnce)));
         Assert.False(client.IsConnected);

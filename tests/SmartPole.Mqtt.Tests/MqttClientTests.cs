@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SmartPole.Testing;
 
 namespace SmartPole.Mqtt.Tests;
 
@@ -52,6 +53,59 @@ public sealed class MqttClientTests(Xunit.Abstractions.ITestOutputHelper output)
 
         await Assert.ThrowsAsync<MqttConnectException>(() => connecting.WaitAsync(Inbox.Timeout));
         Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task Keep_alive_pings_an_idle_broker_and_closes_the_connection_when_no_answer_comes()
+    {
+        var time = new ManualTimeProvider();
+        var (client, broker) = await ConnectWithKeepAliveAsync(time);
+        await using var _ = client;
+        using var __ = broker;
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        var ping = await ReadPacketTypeAsync(broker.GetStream());
+        time.Advance(TimeSpan.FromSeconds(8));
+        var end = await broker.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Inbox.Timeout);
+
+        Assert.Equal(0xC0, ping);
+        Assert.Equal(0, end);
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_broker_that_answers_pings_keeps_the_connection()
+    {
+        var time = new ManualTimeProvider();
+        var (client, broker) = await ConnectWithKeepAliveAsync(time);
+        await using var _ = client;
+        using var __ = broker;
+        var inbox = Inbox.For(client);
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(0xC0, await ReadPacketTypeAsync(broker.GetStream()));
+        await broker.GetStream().WriteAsync(new byte[] { 0xD0, 0x00 });
+
+        // A QoS 0 PUBLISH after the PINGRESP: once it is delivered, the PINGRESP before it was handled.
+        await broker.GetStream().WriteAsync(new byte[] { 0x30, 0x04, 0x00, 0x01, (byte)'t', (byte)'x' });
+        await inbox.NextAsync();
+        time.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(0xC0, await ReadPacketTypeAsync(broker.GetStream()));
+        Assert.True(client.IsConnected);
+    }
+
+    /// <summary>A client with an 8-second keep-alive on <paramref name="time"/>, connected to a scripted broker socket.</summary>
+    private static async Task<(MqttClient Client, TcpClient Broker)> ConnectWithKeepAliveAsync(ManualTimeProvider time)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var client = new MqttClient(new MqttClientOptions { Port = port, ClientId = "c", KeepAlive = TimeSpan.FromSeconds(8) }, timeProvider: time);
+        var connecting = client.ConnectAsync();
+        var broker = await AcceptAndConnAckAsync(listener);
+        await connecting;
+        return (client, broker);
     }
 
     private static async Task<TcpClient> AcceptAndConnAckAsync(TcpListener listener)

@@ -85,7 +85,8 @@ internal static class WireCapture
         switch (packet[0] >> 4)
         {
             case 1:
-                return v5 ? [0x20, 0x03, 0x00, 0x00, 0x00] : [0x20, 0x02, 0x00, 0x00];
+                // 5.0: Topic Alias Maximum 10 (0x22), as Mosquitto announces, so a client may use aliases.
+                return v5 ? [0x20, 0x06, 0x00, 0x00, 0x03, 0x22, 0x00, 0x0A] : [0x20, 0x02, 0x00, 0x00];
             case 3:
                 var qos = (packet[0] >> 1) & 3;
                 var topicLength = (packet[headerLength] << 8) | packet[headerLength + 1];

@@ -212,6 +212,91 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         Assert.Equal(3, (await File.ReadAllLinesAsync(file)).Length);
     }
 
+    [Fact]
+    public async Task A_flush_groups_its_lines_by_series_and_indexes_one_run_per_series()
+    {
+        await using (var store = Open())
+        {
+            store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+            store.Write(Reading("p-2", 2, Day.AddMinutes(1)));
+            store.Write(Reading("p-1", 3, Day.AddMinutes(2)));
+            await store.FlushAsync();
+        }
+
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_dir.Path, "series", "2026-11-21.lp"));
+        var index = await File.ReadAllLinesAsync(Path.Combine(_dir.Path, "series", "2026-11-21.idx"));
+
+        Assert.Equal([1.0, 3.0, 2.0], lines.Select(l => double.Parse(l.Split(' ')[1]["powerW=".Length..], System.Globalization.CultureInfo.InvariantCulture)));
+        var first = lines[0].Length + 1;
+        Assert.Equal(
+            [
+                "k 0 lighting,city=sz,device=lamp-1,pole=p-1",
+                "k 1 lighting,city=sz,device=lamp-1,pole=p-2",
+                $"b 0 0 {2 * first}",
+                $"b 1 {2 * first} {lines[2].Length + 1}",
+            ],
+            index);
+    }
+
+    [Fact]
+    public async Task A_query_reads_only_the_indexed_runs_of_its_series()
+    {
+        var file = Path.Combine(_dir.Path, "series", "2026-11-21.lp");
+        await using var store = Open();
+        store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+        store.Write(Reading("p-2", 2, Day.AddMinutes(2)));
+        await store.FlushAsync();
+
+        // Rewrite p-2's line in place as a p-1 line of the same length: a scan of the whole file would find it.
+        var text = await File.ReadAllTextAsync(file);
+        await File.WriteAllTextAsync(file, text.Replace("pole=p-2 powerW=2", "pole=p-1 powerW=9", StringComparison.Ordinal));
+        var samples = await store.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([new SeriesSample(Day.AddMinutes(1), 1)], samples);
+    }
+
+    [Fact]
+    public async Task A_missing_or_stale_index_is_rebuilt_from_the_day_file()
+    {
+        var series = Path.Combine(_dir.Path, "series");
+        await using (var store = Open())
+        {
+            store.Write(Reading("p-1", 1, Day.AddMinutes(1)));
+            await store.FlushAsync();
+        }
+
+        // Lines appended behind the index's back (a crash between the two appends), and a torn index record.
+        await File.AppendAllTextAsync(Path.Combine(series, "2026-11-21.lp"), "lighting,city=sz,device=lamp-1,pole=p-1 powerW=2 1795219320000\n");
+        await File.AppendAllTextAsync(Path.Combine(series, "2026-11-21.idx"), "b 0 99999 12");
+        await File.WriteAllTextAsync(Path.Combine(series, "2026-11-20.lp"), "lighting,city=sz,device=lamp-1,pole=p-1 powerW=0 1795219200000\n".Replace("1795219200000", "1795132800000", StringComparison.Ordinal));
+        await using var reopened = Open();
+
+        var samples = await reopened.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day.AddDays(-1), Day.AddDays(1)));
+        reopened.Write(Reading("p-1", 3, Day.AddMinutes(3)));
+        var after = await reopened.QueryAsync(new SeriesQuery("lighting", "powerW", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([0.0, 1.0, 2.0], samples.Select(s => s.Value!.Value));
+        Assert.Equal([1.0, 2.0, 3.0], after.Select(s => s.Value!.Value));
+        Assert.True(File.Exists(Path.Combine(series, "2026-11-20.idx")));
+        Assert.DoesNotContain("b 0 99999 12", await File.ReadAllTextAsync(Path.Combine(series, "2026-11-21.idx")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_field_is_found_behind_string_fields_holding_delimiters_and_with_an_escaped_name()
+    {
+        await using var store = Open();
+        store.Write(PointData.Measurement("cabinet").Tag("city", "sz").Tag("pole", "p-1")
+            .Field("a note", "x, b=1 \"q\" \\").Field("b=c, d", 4.5).Field("c", "y=2,z").Field("d", 7L).Timestamp(Day.AddHours(1), WritePrecision.Milliseconds));
+
+        var escaped = await store.QueryAsync(new SeriesQuery("cabinet", "b=c, d", Pole1, Day, Day.AddDays(1)));
+        var last = await store.QueryAsync(new SeriesQuery("cabinet", "d", Pole1, Day, Day.AddDays(1)));
+        var missing = await store.QueryAsync(new SeriesQuery("cabinet", "b", Pole1, Day, Day.AddDays(1)));
+
+        Assert.Equal([new SeriesSample(Day.AddHours(1), 4.5)], escaped);
+        Assert.Equal([new SeriesSample(Day.AddHours(1), 7)], last);
+        Assert.Empty(missing);
+    }
+
     private EmbeddedSeriesStore Open(TimeSpan? flushInterval = null) =>
         new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path, FlushInterval = flushInterval ?? TimeSpan.FromMilliseconds(200) }, timeProvider: _clock);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace SmartPole.Telemetry.Tests;
@@ -183,6 +184,32 @@ public sealed class PointDataTests
         Assert.Equal(point.ToLineProtocol(), Encoding.UTF8.GetString(buffer.WrittenSpan));
         Assert.Equal("prefix|" + point.ToLineProtocol(), builder.ToString());
         Assert.Equal("环境,城市=深圳\\ 南山 备注=\"\\\"好\\\"\",温度=24.1 1465839830100", point.ToLineProtocol());
+    }
+
+    [Fact]
+    public void Floats_are_written_as_the_shortest_text_that_reads_back_the_same_double_in_both_writers()
+    {
+        var random = new Random(11);
+        var values = new List<double> { 0, 1, -1, 0.1, 0.2 + 0.1, 1e-4, 9.99e-5, 123456789012345, 1e15, 1e14 + 0.5, 1e-300, -0.0, double.MaxValue, 5e-324 };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var raw = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 18));
+            values.Add(raw);
+            values.Add(Math.Round(raw, random.Next(0, 8)));
+        }
+
+        foreach (var value in values)
+        {
+            var point = PointData.Measurement("m").Field("f", value);
+            var buffer = new ArrayBufferWriter<byte>();
+
+            var text = point.ToLineProtocol()["m f=".Length..];
+            point.WriteLineProtocol(buffer);
+
+            Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), text);
+            Assert.Equal("m f=" + text, Encoding.UTF8.GetString(buffer.WrittenSpan));
+            Assert.Equal(value, double.Parse(text, CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]

@@ -38,16 +38,35 @@ public sealed class MosquittoBroker : IAsyncDisposable
             "log_type notice",
             "max_queued_messages 100000",
         };
+        if (Environment.IsPrivilegedProcess)
+        {
+            // Started as root, Mosquitto drops to the "mosquitto" user, which cannot write this root-owned
+            // folder: persistence would fail silently and a restart would keep nothing. Keep the test's user.
+            lines.Add("user root");
+        }
+
         lines.AddRange(extraConfig);
         await File.WriteAllLinesAsync(config, lines);
         var process = await LaunchAsync(config, port);
         return new MosquittoBroker(dir, port, process);
     }
 
-    /// <summary>Kills Mosquitto (SIGKILL) and starts it again on the same port with the same persistence.</summary>
-    public async Task RestartAsync(TimeSpan downtime = default)
+    /// <summary>
+    /// Stops Mosquitto and starts it again on the same port with the same persistence. By default a crash
+    /// (SIGKILL: what it had not saved yet is gone); <paramref name="graceful"/> = SIGTERM, after which it
+    /// saves its sessions, queued and in-flight messages before it exits, as <c>systemctl restart</c> does.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime = default, bool graceful = false)
     {
-        _process.Kill();
+        if (graceful)
+        {
+            await TerminateAsync();
+        }
+        else
+        {
+            _process.Kill();
+        }
+
         await _process.DisposeAsync();
         if (downtime > TimeSpan.Zero)
         {
@@ -69,6 +88,16 @@ public sealed class MosquittoBroker : IAsyncDisposable
     {
         await _process.DisposeAsync();
         _dir.Dispose();
+    }
+
+    private async Task TerminateAsync()
+    {
+        await using (var kill = ManagedProcess.Start(RealPeer.Require("kill", "apt-get install -y procps", "/usr/bin/kill"), ["-TERM", $"{_process.Id}"]))
+        {
+            await kill.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await _process.Exited.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static async Task<ManagedProcess> LaunchAsync(string config, int port)

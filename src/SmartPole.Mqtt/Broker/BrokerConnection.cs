@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartPole.Mqtt.Formatter;
 using SmartPole.Mqtt.Packets;
@@ -22,7 +21,7 @@ internal sealed class BrokerConnection : IDisposable
     private readonly EndPoint? _remoteEndPoint;
     private readonly MqttPacketDecoder _decoder;
     private readonly MqttPacketEncoder _encoder = new();
-    private readonly Channel<MqttPacket> _outbound = Channel.CreateUnbounded<MqttPacket>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly OutboundQueue _outbound = new();
     private readonly CancellationTokenSource _abort;
     private readonly CancellationTokenSource _writeAbort = new();
     private readonly ITimer _keepAliveTimer;
@@ -31,8 +30,12 @@ internal sealed class BrokerConnection : IDisposable
     private TimeSpan _keepAliveLimit;
     private BrokerSession? _session;
     private ConnectPacket? _connect;
-    private string?[] _topicAliases = [];
+    private ConnectPacket? _authenticating;
+    private string? _assignedClientId;
+    private MqttAuthenticationExchange? _authExchange;
+    private string?[]? _topicAliases;
     private long _maxOutgoingPacketSize = long.MaxValue;
+    private OutgoingTopicAliases? _outgoingAliases;
     private bool _sendWill = true;
     private MqttReasonCode? _closeReason;
 
@@ -99,7 +102,7 @@ internal sealed class BrokerConnection : IDisposable
     }
 
     /// <summary>Queues a control packet (or a QoS 1/2 PUBLISH the session has admitted).</summary>
-    public void Send(MqttPacket packet) => _outbound.Writer.TryWrite(packet);
+    public void Send(MqttPacket packet) => _outbound.TryWrite(packet);
 
     public void SendPublish(OutgoingMessage message, ushort packetId, bool dup) => Send(BuildPublish(message, packetId, dup));
 
@@ -113,7 +116,7 @@ internal sealed class BrokerConnection : IDisposable
             return;
         }
 
-        if (!_outbound.Writer.TryWrite(BuildPublish(message, 0, false)))
+        if (!_outbound.TryWrite(BuildPublish(message, 0, false)))
         {
             Interlocked.Decrement(ref _queuedQos0);
         }
@@ -179,6 +182,14 @@ internal sealed class BrokerConnection : IDisposable
     {
         if (_connect is null)
         {
+            if (_authenticating is not null)
+            {
+                // §4.12: between CONNECT and CONNACK only the exchange's AUTH packets may come.
+                return packet is AuthPacket { ReasonCode: MqttReasonCode.ContinueAuthentication } answer
+                    ? await AuthenticateAsync(answer)
+                    : throw new MqttProtocolException("Expected AUTH 0x18 during enhanced authentication", MqttReasonCode.ProtocolError, packet.Type);
+            }
+
             if (packet is not ConnectPacket connect)
             {
                 throw new MqttProtocolException("First packet is not CONNECT", MqttReasonCode.ProtocolError, packet.Type); // [MQTT-3.1.0-1]
@@ -242,8 +253,8 @@ internal sealed class BrokerConnection : IDisposable
                 return false;
             case ConnectPacket:
                 throw new MqttProtocolException("Second CONNECT", MqttReasonCode.ProtocolError); // [MQTT-3.1.0-2]
-            case AuthPacket:
-                throw new MqttProtocolException("Enhanced authentication is not supported", MqttReasonCode.ProtocolError);
+            case AuthPacket auth:
+                return await ReauthenticateAsync(auth);
             default:
                 throw new MqttProtocolException($"{packet.Type} is not sent to a server", MqttReasonCode.ProtocolError, packet.Type);
         }
@@ -251,12 +262,9 @@ internal sealed class BrokerConnection : IDisposable
 
     private async ValueTask<bool> HandleConnectAsync(ConnectPacket connect)
     {
-        _connect = connect;
         _encoder.Version = connect.ProtocolVersion;
         var v5 = connect.ProtocolVersion == MqttProtocolVersion.V500;
-        var options = _broker.Options;
         var properties = connect.Properties;
-        string? assignedId = null;
         ClientId = connect.ClientId;
         if (ClientId.Length == 0)
         {
@@ -267,7 +275,15 @@ internal sealed class BrokerConnection : IDisposable
                 return false;
             }
 
-            ClientId = assignedId = "auto-" + Guid.NewGuid().ToString("N");
+            ClientId = _assignedClientId = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
+        if (properties?.AuthenticationMethod is { } method)
+        {
+            // 5.0 §4.12: the exchange authenticates the client in place of user name and password.
+            _authenticating = connect;
+            _authExchange = new MqttAuthenticationExchange { ClientId = ClientId, Username = connect.Username, Method = method, RemoteEndPoint = _remoteEndPoint };
+            return await AuthenticateAsync(new AuthPacket { Properties = properties });
         }
 
         var verdict = await _broker.AuthenticateConnectAsync(new MqttConnectContext
@@ -287,13 +303,102 @@ internal sealed class BrokerConnection : IDisposable
             return false;
         }
 
-        if (properties?.AuthenticationMethod is not null)
+        return await AcceptAsync(connect, authenticationData: null);
+    }
+
+    /// <summary>One step of enhanced authentication while connecting: ask the hook, then challenge, accept or refuse.</summary>
+    private async ValueTask<bool> AuthenticateAsync(AuthPacket step)
+    {
+        var exchange = _authExchange!;
+        var result = await RunAuthenticationStepAsync(exchange, step);
+        if (result is null)
         {
-            // Enhanced authentication (AUTH exchanges, §4.12) is not offered.
-            Refuse(MqttConnectReasonCode.BadAuthenticationMethod);
+            return true;
+        }
+
+        if (result.ReasonCode != MqttConnectReasonCode.Success)
+        {
+            _broker.Log.ConnectRefused(ClientId, _remoteEndPoint?.ToString(), result.ReasonCode);
+            Refuse(result.ReasonCode);
             return false;
         }
 
+        var connect = _authenticating!;
+        _authenticating = null;
+        return await AcceptAsync(connect, result.Data.IsEmpty ? null : result.Data.ToArray());
+    }
+
+    /// <summary>AUTH on an accepted connection: re-authentication (0x19), or the client's answer within one (0x18).</summary>
+    private async ValueTask<bool> ReauthenticateAsync(AuthPacket auth)
+    {
+        // §4.12.1: only a client that authenticated with a method may re-authenticate, and only with that method.
+        if (_authExchange is not { } previous || auth.Properties?.AuthenticationMethod != previous.Method)
+        {
+            throw new MqttProtocolException("AUTH without the connection's Authentication Method", MqttReasonCode.ProtocolError, auth.Properties?.AuthenticationMethod);
+        }
+
+        if (auth.ReasonCode == MqttReasonCode.ReAuthenticate)
+        {
+            _authExchange = new MqttAuthenticationExchange { ClientId = ClientId, Username = _connect!.Username, Method = previous.Method, RemoteEndPoint = _remoteEndPoint, Reauthenticating = true };
+        }
+        else if (auth.ReasonCode != MqttReasonCode.ContinueAuthentication || !previous.Reauthenticating)
+        {
+            throw new MqttProtocolException("Unexpected AUTH", MqttReasonCode.ProtocolError, auth.ReasonCode);
+        }
+
+        var method = previous.Method;
+        var result = await RunAuthenticationStepAsync(_authExchange, auth);
+        if (result is null)
+        {
+            return true;
+        }
+
+        if (result.ReasonCode != MqttConnectReasonCode.Success)
+        {
+            // §4.12.1: a failed re-authentication ends the connection with DISCONNECT and the reason.
+            throw new MqttProtocolException("Re-authentication failed", (MqttReasonCode)result.ReasonCode, method);
+        }
+
+        // Done: a later AUTH must open a new exchange with 0x19.
+        _authExchange = new MqttAuthenticationExchange { ClientId = ClientId, Username = _connect!.Username, Method = method, RemoteEndPoint = _remoteEndPoint };
+        Send(new AuthPacket
+        {
+            ReasonCode = MqttReasonCode.Success,
+            Properties = new MqttProperties { AuthenticationMethod = method, AuthenticationData = result.Data.IsEmpty ? null : result.Data.ToArray() },
+        });
+        return true;
+    }
+
+    /// <summary>Hands one step to the hook; sends the challenge and returns null while the exchange continues.</summary>
+    private async ValueTask<MqttAuthenticationResult?> RunAuthenticationStepAsync(MqttAuthenticationExchange exchange, AuthPacket step)
+    {
+        if (step.Properties?.AuthenticationMethod is { } method && method != exchange.Method)
+        {
+            throw new MqttProtocolException("Authentication Method changed during the exchange", MqttReasonCode.ProtocolError, method); // [MQTT-4.12.0-5]
+        }
+
+        exchange.Data = step.Properties?.AuthenticationData;
+        var result = await _broker.AuthenticateStepAsync(exchange);
+        exchange.Step++;
+        if (result.IsComplete)
+        {
+            return result;
+        }
+
+        Send(new AuthPacket
+        {
+            ReasonCode = MqttReasonCode.ContinueAuthentication,
+            Properties = new MqttProperties { AuthenticationMethod = exchange.Method, AuthenticationData = result.Data.IsEmpty ? null : result.Data.ToArray() },
+        });
+        return null;
+    }
+
+    private async ValueTask<bool> AcceptAsync(ConnectPacket connect, byte[]? authenticationData)
+    {
+        _connect = connect;
+        var v5 = connect.ProtocolVersion == MqttProtocolVersion.V500;
+        var options = _broker.Options;
+        var properties = connect.Properties;
         if (connect.WillTopic is not null
             && !await _broker.MayPublishAsync(new MqttInboundMessage { ClientId = ClientId, Username = connect.Username, Message = MqttBroker.ToWillMessage(connect) }))
         {
@@ -312,6 +417,11 @@ internal sealed class BrokerConnection : IDisposable
             _maxOutgoingPacketSize = maxPacketSize;
         }
 
+        if (properties?.TopicAliasMaximum is { } aliasMaximum && aliasMaximum > 0)
+        {
+            _outgoingAliases = new OutgoingTopicAliases(aliasMaximum);
+        }
+
         ushort? serverKeepAlive = null;
         var keepAlive = connect.KeepAliveSeconds;
         var maxKeepAlive = (ushort)Math.Clamp(options.MaxKeepAlive.TotalSeconds, 1, ushort.MaxValue);
@@ -322,7 +432,6 @@ internal sealed class BrokerConnection : IDisposable
 
         // §3.1.2.10: the server closes the connection after one and a half keep-alive periods of silence.
         _keepAliveLimit = keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(keepAlive * 1.5);
-        _topicAliases = new string?[options.TopicAliasMaximum + 1];
 
         var requestedExpiry = v5 ? properties?.SessionExpiryInterval ?? 0 : connect.CleanSession ? 0 : uint.MaxValue;
         var grantedExpiry = _broker.GrantSessionExpiry(requestedExpiry);
@@ -336,7 +445,9 @@ internal sealed class BrokerConnection : IDisposable
                 ReceiveMaximum = (ushort)Math.Clamp(options.ReceiveMaximum, 1, ushort.MaxValue),
                 TopicAliasMaximum = (ushort)Math.Clamp(options.TopicAliasMaximum, 0, ushort.MaxValue),
                 MaximumPacketSize = (uint)options.MaxPacketSize,
-                AssignedClientIdentifier = assignedId,
+                AssignedClientIdentifier = _assignedClientId,
+                AuthenticationMethod = _authExchange?.Method,
+                AuthenticationData = authenticationData,
                 SessionExpiryInterval = grantedExpiry != requestedExpiry ? grantedExpiry : null,
                 ServerKeepAlive = serverKeepAlive,
                 WildcardSubscriptionAvailable = 1,
@@ -424,18 +535,21 @@ internal sealed class BrokerConnection : IDisposable
             return publish.Topic;
         }
 
-        if (alias >= _topicAliases.Length)
+        if (alias == 0 || alias > _broker.Options.TopicAliasMaximum)
         {
-            throw new MqttProtocolException("Topic alias above the maximum", MqttReasonCode.TopicAliasInvalid, alias); // [MQTT-3.3.2-9]
+            throw new MqttProtocolException("Topic alias 0 or above the maximum", MqttReasonCode.TopicAliasInvalid, alias); // [MQTT-3.3.2-8/9]
         }
+
+        // Allocated on first use: most connections never send an alias.
+        var aliases = _topicAliases ??= new string?[_broker.Options.TopicAliasMaximum + 1];
 
         if (publish.Topic.Length > 0)
         {
-            _topicAliases[alias] = publish.Topic;
+            aliases[alias] = publish.Topic;
             return publish.Topic;
         }
 
-        return _topicAliases[alias] ?? throw new MqttProtocolException("Unknown topic alias", MqttReasonCode.ProtocolError, alias);
+        return aliases[alias] ?? throw new MqttProtocolException("Unknown topic alias", MqttReasonCode.ProtocolError, alias);
     }
 
     private async ValueTask HandleSubscribeAsync(BrokerSession session, SubscribePacket subscribe)
@@ -491,14 +605,20 @@ internal sealed class BrokerConnection : IDisposable
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
-        var reader = _outbound.Reader;
+        var reader = _outbound;
         try
         {
             while (await reader.WaitToReadAsync())
             {
                 while (reader.TryRead(out var packet))
                 {
+                    var newAlias = packet is PublishPacket aliased && _outgoingAliases is { } aliases ? aliases.Apply(aliased) : (ushort)0;
                     var size = _encoder.Encode(packet, output, _maxOutgoingPacketSize);
+                    if (size == 0 && newAlias != 0)
+                    {
+                        _outgoingAliases!.Forget(newAlias);
+                    }
+
                     if (packet is PublishPacket publish)
                     {
                         if (publish.Qos == MqttQualityOfService.AtMostOnce)
@@ -518,6 +638,13 @@ internal sealed class BrokerConnection : IDisposable
                 }
 
                 await FlushAsync(output);
+
+                // Going idle: an idle connection holds no encoder buffers and no queue array.
+                if (reader.IsEmpty)
+                {
+                    _encoder.ReleaseBuffers();
+                    reader.Trim();
+                }
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
@@ -563,7 +690,7 @@ internal sealed class BrokerConnection : IDisposable
             }
         }
 
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
 
         // Give the writer a moment to drain (CONNACK refusal, DISCONNECT); a peer that does not read loses it.
         await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(1)));

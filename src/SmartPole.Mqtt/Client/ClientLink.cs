@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using SmartPole.Mqtt.Formatter;
@@ -6,16 +8,27 @@ using SmartPole.Mqtt.Transport;
 
 namespace SmartPole.Mqtt.Client;
 
-/// <summary>One TCP connection of an <see cref="MqttClient"/>; a reconnect makes a new one.</summary>
-internal sealed class ClientLink(Socket socket, MqttClientOptions options, int generation) : IAsyncDisposable
+/// <summary>
+/// One connection of an <see cref="MqttClient"/>; a reconnect makes a new one. <paramref name="stream"/>
+/// is the socket's stream, or the TLS stream over it; the link owns both.
+/// </summary>
+internal sealed class ClientLink(Socket socket, Stream stream, MqttClientOptions options, int generation) : IAsyncDisposable, IDuplexPipe
 {
-    private readonly NetworkStream _stream = new(socket, ownsSocket: false);
-    private SocketDuplexPipe? _transport;
+    private PipeReader? _input;
+    private PipeWriter? _output;
     private int _disposed;
 
     public int Generation => generation;
 
-    public SocketDuplexPipe Transport => _transport ??= new SocketDuplexPipe(_stream);
+    public IDuplexPipe Transport => this;
+
+    // Zero-byte reads (TLS streams support them too): an idle connection holds no rented receive buffer,
+    // which is most of what thousands of quiet simulated poles would otherwise cost.
+    public PipeReader Input => _input ??= PipeReader.Create(
+        stream,
+        new StreamPipeReaderOptions(pool: MemoryPool<byte>.Shared, bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+
+    public PipeWriter Output => _output ??= PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
 
     public MqttPacketDecoder Decoder { get; } = new(options.ProtocolVersion, options.MaxPacketSize);
 
@@ -47,6 +60,27 @@ internal sealed class ClientLink(Socket socket, MqttClientOptions options, int g
     /// <summary>Set once CONNACK accepted the connection.</summary>
     public bool Established { get; set; }
 
+    /// <summary>Set (under the client's lock) when the read loop has ended: the connection is gone.</summary>
+    public bool Ended { get; set; }
+
+    /// <summary>
+    /// Tells the broker at once that this connection is over (FIN), without waiting for the loops: called
+    /// from the read loop itself when it ends, e.g. on a keep-alive timeout, which disposing could not await.
+    /// </summary>
+    public void Shutdown()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -60,27 +94,21 @@ internal sealed class ClientLink(Socket socket, MqttClientOptions options, int g
             await Closing.CancelAsync();
         }
 
-        try
-        {
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
+        Shutdown();
         await ReadLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Inbound.Writer.TryComplete();
         await DispatchLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_transport is not null)
+        if (_input is not null)
         {
-            await _transport.Input.CompleteAsync();
-            await PipeCompletion.CompleteQuietlyAsync(_transport.Output);
+            await _input.CompleteAsync();
         }
 
-        await _stream.DisposeAsync();
+        if (_output is not null)
+        {
+            await PipeCompletion.CompleteQuietlyAsync(_output);
+        }
+
+        await stream.DisposeAsync();
         socket.Dispose();
         Closing.Dispose();
         WriteLock.Dispose();

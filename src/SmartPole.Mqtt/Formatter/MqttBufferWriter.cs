@@ -3,13 +3,14 @@ using System.Buffers.Binary;
 
 namespace SmartPole.Mqtt.Formatter;
 
-/// <summary>A growable byte buffer rented from the shared pool, reused packet after packet by one encoder.</summary>
-internal sealed class MqttBufferWriter : IDisposable
+/// <summary>
+/// A growable byte buffer rented from the shared pool, reused packet after packet by one encoder. Nothing is
+/// rented until the first write, and <see cref="Release"/> hands the buffer back, so an idle connection holds none.
+/// </summary>
+internal sealed class MqttBufferWriter(int initialSize = 256) : IDisposable
 {
-    private byte[] _buffer;
+    private byte[] _buffer = [];
     private int _length;
-
-    public MqttBufferWriter(int initialSize = 256) => _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
 
     public int Length => _length;
 
@@ -70,14 +71,18 @@ internal sealed class MqttBufferWriter : IDisposable
         _length += value.Length;
     }
 
-    public void Dispose()
+    /// <summary>Returns the buffer to the pool (the next write rents one again) and forgets what was written.</summary>
+    public void Release()
     {
+        _length = 0;
         if (_buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
     }
+
+    public void Dispose() => Release();
 
     private void Ensure(int more)
     {
@@ -86,9 +91,13 @@ internal sealed class MqttBufferWriter : IDisposable
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + more));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, initialSize), _length + more));
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = bigger;
     }
 }

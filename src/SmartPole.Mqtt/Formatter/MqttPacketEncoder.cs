@@ -143,11 +143,14 @@ internal sealed class MqttPacketEncoder(MqttProtocolVersion version = MqttProtoc
         return total;
     }
 
-    public void Dispose()
+    /// <summary>Hands the scratch buffers back to the pool while the connection has nothing to send.</summary>
+    public void ReleaseBuffers()
     {
-        _body.Dispose();
-        _properties.Dispose();
+        _body.Release();
+        _properties.Release();
     }
+
+    public void Dispose() => ReleaseBuffers();
 
     private void WriteConnect(ConnectPacket connect)
     {

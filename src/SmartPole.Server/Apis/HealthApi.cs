@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using SmartPole.Server.Ingest;
 
 namespace SmartPole.Server.Apis;
@@ -14,17 +15,25 @@ internal static class HealthApi
         return app;
     }
 
-    // Ready = the broker listens (when enabled) and the stores are open (they open at startup or fail it).
-    private static Results<Ok<Readiness>, JsonHttpResult<Readiness>> Ready(MqttEdgeService edge, IConfiguration configuration)
+    // Ready = the embedded broker listens (when it runs) and the stores are open (they open at startup or
+    // fail it). In bridge mode an unreachable external broker makes it "degraded", still 200: the dashboard
+    // and the history stay useful, and taking the node out of service would not bring the broker back.
+    private static Results<Ok<Readiness>, JsonHttpResult<Readiness>> Ready(MqttEdgeService edge, MqttBridgeService bridge, IOptions<MqttEdgeOptions> options)
     {
-        var mqttEnabled = configuration.GetValue("Mqtt:Enabled", true);
         var port = edge.EndPoint?.Port;
-        var readiness = new Readiness(mqttEnabled && port is null ? "starting" : "ready", port);
-        return readiness.Status == "ready"
-            ? TypedResults.Ok(readiness)
-            : TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var bridgeStatus = bridge.Broker is { } broker ? new BridgeReadiness(broker, bridge.IsConnected, bridge.LastError) : null;
+        var status = options.Value.EmbeddedBroker && port is null ? "starting"
+            : bridgeStatus is { Connected: false } or { Error: not null } ? "degraded"
+            : "ready";
+        var readiness = new Readiness(status, port, bridgeStatus);
+        return status == "starting"
+            ? TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Ok(readiness);
     }
 }
 
-/// <summary>Readiness and where the embedded broker listens.</summary>
-internal sealed record Readiness(string Status, int? MqttPort);
+/// <summary>Readiness, where the embedded broker listens, and the bridge's state in bridge mode.</summary>
+internal sealed record Readiness(string Status, int? MqttPort, BridgeReadiness? ExternalBroker);
+
+/// <summary>The external broker (no credentials), whether it is connected, and what went wrong last.</summary>
+internal sealed record BridgeReadiness(string Broker, bool Connected, string? Error);

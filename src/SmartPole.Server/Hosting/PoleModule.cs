@@ -22,6 +22,15 @@ internal static class PoleModule
             .ValidateOnStart();
         services.AddOptions<MqttEdgeOptions>().BindConfiguration(MqttEdgeOptions.Section)
             .Validate(o => o.Port is >= 0 and <= 65535, "Mqtt:Port must be 0 (any free port) to 65535")
+            .Validate(o => !o.BridgeMode || MqttBridgeService.IsValidBrokerUrl(o.ExternalBroker), "Mqtt:ExternalBroker must be mqtt://host:port, or mqtts://host:port for TLS")
+            .ValidateOnStart();
+        services.AddOptions<MqttBridgeOptions>().BindConfiguration(MqttBridgeOptions.Section)
+            .Validate(o => o.ClientId.Length > 0, "Mqtt:Bridge:ClientId must not be empty")
+            .Validate(o => o.HasValidSharedGroup, "Mqtt:Bridge:SharedGroup must not contain '/', '+' or '#'")
+            .Validate(o => o.CaFile.Length == 0 || File.Exists(o.CaFile), "Mqtt:Bridge:CaFile names a file that does not exist")
+            .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay, "Mqtt:Bridge:ReconnectDelay must be positive and not above Mqtt:Bridge:MaxReconnectDelay")
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Mqtt:Bridge:PublishTimeout must be positive")
+            .Validate(o => o.MaxInflight >= 1, "Mqtt:Bridge:MaxInflight must be at least 1")
             .ValidateOnStart();
 
         services.AddSingleton<CityRegistry>();
@@ -51,7 +60,11 @@ internal static class PoleModule
         services.AddHostedService<ActorLifetime>();
         services.AddSingleton<TelemetryIngestor>();
         services.AddSingleton<MqttEdgeService>();
+        services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<MqttEdgeService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttEdgeService>());
+        services.AddSingleton<MqttBridgeService>();
+        services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<MqttBridgeService>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttBridgeService>());
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddHostedService<LiveFeedService>();

@@ -45,12 +45,17 @@ internal static class StartupGuard
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var mqtt = app.Services.GetRequiredService<MqttEdgeService>().EndPoint;
+            var bridge = app.Services.GetRequiredService<MqttBridgeService>();
             foreach (var address in addresses)
             {
                 Console.WriteLine($"SmartPole dashboard: {address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)}/");
             }
 
             Console.WriteLine(mqtt is null ? "SmartPole MQTT: embedded broker disabled" : $"SmartPole MQTT: mqtt://localhost:{mqtt.Port}");
+            if (bridge.Broker is { } broker)
+            {
+                Console.WriteLine($"SmartPole MQTT bridge: {broker} (Mqtt:ExternalBroker)");
+            }
         });
     }
 }

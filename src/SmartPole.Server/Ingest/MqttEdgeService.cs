@@ -7,7 +7,8 @@ namespace SmartPole.Server.Ingest;
 
 /// <summary>
 /// Runs the embedded MQTT broker and feeds what poles publish to the ingestor. Starting fails at
-/// once (and so does the host) when the port is taken, naming the setting to change.
+/// once (and so does the host) when the port is taken, naming the setting to change. Off in bridge
+/// mode unless <c>Mqtt:Enabled</c> is set (see <see cref="MqttBridgeService"/>).
 /// </summary>
 internal sealed partial class MqttEdgeService(
     IOptions<MqttEdgeOptions> options,
@@ -15,7 +16,7 @@ internal sealed partial class MqttEdgeService(
     TelemetryIngestor ingestor,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
-    ILogger<MqttEdgeService> logger) : IHostedService, IAsyncDisposable
+    ILogger<MqttEdgeService> logger) : IHostedService, IAsyncDisposable, IMqttEdge
 {
     private MqttBroker? _broker;
 
@@ -25,10 +26,13 @@ internal sealed partial class MqttEdgeService(
     /// <summary>The broker's bound endpoint, once started.</summary>
     public IPEndPoint? EndPoint => _broker?.LocalEndPoint;
 
+    /// <summary>True once the embedded broker listens.</summary>
+    public bool IsRunning => _broker is not null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled)
+        if (!settings.EmbeddedBroker)
         {
             return;
         }
@@ -45,6 +49,10 @@ internal sealed partial class MqttEdgeService(
         _broker = broker;
         LogListening(broker.LocalEndPoint.Port, allowAnonymous);
     }
+
+    /// <summary>Routes a platform → pole message to the embedded broker's subscribers (and retains it when asked).</summary>
+    public ValueTask PublishAsync(MqttApplicationMessage message) =>
+        (_broker ?? throw new InvalidOperationException("The embedded MQTT broker is not running.")).PublishAsync(message);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
