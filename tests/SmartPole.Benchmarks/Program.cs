@@ -13,6 +13,7 @@ IScenario[] scenarios =
     new SteadyCityScenario(),
     new LivePathScenario(),
     new SimulatorScenario(),
+    new DashboardScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();
 

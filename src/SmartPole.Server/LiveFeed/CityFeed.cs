@@ -54,12 +54,20 @@ internal sealed class CityFeed(PoleReadModel readModel)
         return byCity;
     }
 
-    /// <summary>Takes every pending change, grouped by city.</summary>
-    public Dictionary<string, List<PoleSnapshot>> Drain()
+    /// <summary>
+    /// Takes every pending change, grouped by city, except those of the cities in
+    /// <paramref name="skip"/>: they stay pending (newest state of each pole) for a later drain.
+    /// </summary>
+    public Dictionary<string, List<PoleSnapshot>> Drain(IReadOnlySet<string>? skip = null)
     {
         var byCity = new Dictionary<string, List<PoleSnapshot>>(StringComparer.Ordinal);
         foreach (var key in _pending.Keys)
         {
+            if (skip is { Count: > 0 } && skip.Contains(PoleKey.Parse(key).City))
+            {
+                continue;
+            }
+
             // Removing by key hands over the newest value; a change racing in after it waits for the next flush.
             if (_pending.TryRemove(key, out var snapshot))
             {

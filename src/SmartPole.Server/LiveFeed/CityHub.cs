@@ -9,7 +9,7 @@ namespace SmartPole.Server.LiveFeed;
 /// The live city hub at <c>/hubs/city</c>. A dashboard joins a city and then receives batched
 /// <see cref="ICityClient.PolesUpdated"/> pushes. Methods and payloads: HUB.md beside this file.
 /// </summary>
-internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel, CityAccess access) : Hub<ICityClient>
+internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel, CityAccess access, TimeProvider timeProvider) : Hub<ICityClient>
 {
     /// <summary>
     /// Joins the city's group and returns its current state (also the resync after a reconnect). A
@@ -24,7 +24,8 @@ internal sealed class CityHub(CityRegistry registry, PoleReadModel readModel, Ci
 
         await access.CheckJoinAsync(Context, city);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(city));
-        return new CityView(city, readModel.OfCity(city));
+        var kpis = FleetKpiCalculator.Compute(city, registry.Find(city)?.Poles.Count ?? 0, readModel, timeProvider.GetUtcNow());
+        return new CityView(city, readModel.OfCity(city), kpis);
     }
 
     /// <summary>Leaves the city's group.</summary>

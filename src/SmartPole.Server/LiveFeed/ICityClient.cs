@@ -1,4 +1,5 @@
 using SmartPole.Domain.Poles;
+using SmartPole.Server.Poles;
 
 namespace SmartPole.Server.LiveFeed;
 
@@ -14,4 +15,7 @@ public interface ICityClient
     /// <c>event</c> discriminator.
     /// </summary>
     Task PoleEvents(IReadOnlyList<TwinEvent> events);
+
+    /// <summary>The joined city's fleet KPIs, at most once a second while its poles change.</summary>
+    Task FleetKpisUpdated(FleetKpis kpis);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SmartPole.Domain.Incidents;
 using SmartPole.Domain.Poles;
 
 namespace SmartPole.Server.Poles;
@@ -11,6 +12,7 @@ internal sealed class PoleReadModel
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PoleSnapshot>> _byCity = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PoleAlarm>> _alarmsByCity = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PoleIncident>> _incidentsByCity = new(StringComparer.Ordinal);
 
     /// <summary>Records <paramref name="snapshot"/> as the pole's newest state.</summary>
     public void Update(PoleSnapshot snapshot) =>
@@ -24,9 +26,22 @@ internal sealed class PoleReadModel
     public IReadOnlyList<PoleSnapshot> OfCity(string city) =>
         _byCity.TryGetValue(city, out var poles) ? [.. poles.Values] : [];
 
-    /// <summary>Keeps the city's alarm board current from a twin event.</summary>
+    /// <summary>Keeps the city's alarm and incident boards current from a twin event.</summary>
     public void Apply(TwinEvent change)
     {
+        var incident = change switch
+        {
+            IncidentOpened opened => opened.Incident,
+            IncidentUpdated updated => updated.Incident,
+            IncidentClosed closed => closed.Incident,
+            _ => null,
+        };
+        if (incident is not null)
+        {
+            ApplyIncident(change, incident);
+            return;
+        }
+
         var alarm = change switch
         {
             AlarmRaised raised => raised.Alarm,
@@ -50,6 +65,25 @@ internal sealed class PoleReadModel
             board.TryRemove(key, out _);
         }
     }
+
+    private void ApplyIncident(TwinEvent change, Incident incident)
+    {
+        var board = _incidentsByCity.GetOrAdd(change.City, _ => new(StringComparer.Ordinal));
+        if (incident.ClosedAt is null)
+        {
+            board[incident.Id] = new PoleIncident(change.Pole, incident);
+        }
+        else
+        {
+            board.TryRemove(incident.Id, out _);
+        }
+    }
+
+    /// <summary>The open incidents of a city, newest first.</summary>
+    public IReadOnlyList<PoleIncident> OpenIncidents(string city) =>
+        _incidentsByCity.TryGetValue(city, out var board)
+            ? [.. board.Values.OrderByDescending(i => i.Incident.OpenedAt)]
+            : [];
 
     /// <summary>The open alarms of a city, most severe and newest first.</summary>
     public IReadOnlyList<PoleAlarm> OpenAlarms(string city) =>
