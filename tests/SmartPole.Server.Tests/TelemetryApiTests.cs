@@ -31,6 +31,8 @@ public sealed class TelemetryApiTests : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Demo:Enabled", "false");
+            // Open mode (as in the demo): these tests are about the API, tenancy has its own.
+            web.UseSetting("Mqtt:AllowAnonymous", "true");
             web.UseSetting("Mqtt:Port", "0");
             web.UseSetting("Storage:DataDirectory", _data.Path);
         });

@@ -43,6 +43,20 @@ public sealed class TenancyApiTests(TenancyServer server) : IClassFixture<Tenanc
     }
 
     [Fact]
+    public async Task A_city_the_registry_does_not_know_is_refused_to_anyone_but_a_platform_admin()
+    {
+        var (_, token) = await server.IssueKeyAsync(_a, "admin");
+        using var anonymous = server.Client(null);
+        using var cityAdmin = server.Client(token);
+
+        using var withoutKey = await anonymous.GetAsync("/api/cities/nobody-knows/poles");
+        using var withCityKey = await cityAdmin.GetAsync("/api/cities/nobody-knows/poles");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withCityKey.StatusCode);
+    }
+
+    [Fact]
     public async Task A_viewer_reads_its_city_and_is_refused_and_audited_in_another()
     {
         var (_, token) = await server.IssueKeyAsync(_a, "viewer");

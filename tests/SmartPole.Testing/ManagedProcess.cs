@@ -97,6 +97,20 @@ public sealed class ManagedProcess : IAsyncDisposable
             return await signal.Task;
         }
 
+        if (finished == _exited.Task)
+        {
+            // Exited fires before the last redirected lines are read: drain them, the line may be among them.
+            await _process.WaitForExitAsync();
+            lock (_gate)
+            {
+                var late = _lines.FirstOrDefault(match);
+                if (late is not null)
+                {
+                    return late;
+                }
+            }
+        }
+
         var why = finished == _exited.Task ? $"exited with code {_exited.Task.Result}" : $"wrote no such line within {timeout}";
         throw new TimeoutException($"Process {_process.StartInfo.FileName} {why}. Its output:\n{Output}");
     }

@@ -21,6 +21,10 @@ namespace SmartPole.Server.Poles;
 internal sealed class PoleActor(PoleActorServices services) : Actor
 {
     private const string StateType = "pole";
+
+    [ThreadStatic]
+    private static PointDataBuilder? t_point;
+
     private PoleTwin? _twin;
     private IDisposable? _timer;
     private DateTimeOffset? _timerDue;
@@ -236,16 +240,18 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
     }
 
     // InfluxDB schema of the design: measurement = kind; tags = city, pole, device, district; fields = metrics; ms.
+    // One builder per thread rather than per actor: a point is built and frozen within one call, and a
+    // builder per pole would cost every pole its arrays.
     private PointData ToPoint(DeviceReading reading, DateTimeOffset timestamp, string? district)
     {
-        var point = PointData.Measurement(MetricCatalog.WireName(reading.Kind))
+        var point = (t_point ??= new PointDataBuilder(MetricCatalog.WireName(reading.Kind))).Reset(MetricCatalog.WireName(reading.Kind))
             .Tag("city", Twin.City)
             .Tag("pole", Twin.Pole)
             .Tag("device", reading.DeviceId)
             .Tag("district", district);
         foreach (var metric in reading.Metrics)
         {
-            point = metric.Value.Type switch
+            _ = metric.Value.Type switch
             {
                 MetricType.Boolean => point.Field(metric.Name, metric.Value.AsBoolean()),
                 MetricType.Integer => point.Field(metric.Name, metric.Value.AsInteger()),
@@ -253,6 +259,6 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
             };
         }
 
-        return point.Timestamp(timestamp, WritePrecision.Milliseconds);
+        return point.ToPoint(timestamp);
     }
 }

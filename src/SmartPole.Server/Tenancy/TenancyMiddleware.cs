@@ -7,8 +7,8 @@ namespace SmartPole.Server.Tenancy;
 /// <summary>
 /// Operator authentication and city scope for every REST endpoint and the hub, in one place rather
 /// than in each API: the key (<c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or <c>access_token</c>
-/// for the hub's WebSocket) becomes <c>HttpContext.User</c>; a route with a <c>{city}</c> of the
-/// registry needs a role there (viewer to read, operator to change, or what the endpoint's
+/// for the hub's WebSocket) becomes <c>HttpContext.User</c>; a route with a <c>{city}</c> needs a role
+/// there (a city the registry does not know: a platform admin; viewer to read, operator to change, or what the endpoint's
 /// <see cref="CityRoleMetadata"/> says); the city list shows only the caller's cities; platform-wide
 /// endpoints need a platform admin. Refusals are audited under the city they aimed at.
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed partial class TenancyMiddleware(RequestDelegate next, TenancyMod
         }
 
         var city = context.GetRouteValue("city") as string;
-        if (city is not null && (registry.IsTenant(city) || principal is not null))
+        if (city is not null)
         {
             var role = context.GetEndpoint()?.Metadata.GetMetadata<CityRoleMetadata>()?.Role
                        ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ? OperatorRole.Viewer : OperatorRole.Operator);
@@ -63,13 +63,6 @@ internal sealed partial class TenancyMiddleware(RequestDelegate next, TenancyMod
                 return;
             }
 
-            await next(context);
-            return;
-        }
-
-        if (city is not null)
-        {
-            // A city the registry does not know is no tenant's: nothing to protect, the endpoint answers as before.
             await next(context);
             return;
         }

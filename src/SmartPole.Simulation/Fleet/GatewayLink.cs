@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SmartPole.Mqtt;
 
@@ -180,7 +179,7 @@ internal sealed partial class GatewayLink : IAsyncDisposable
         Lost(generation, "gateway drop (fault)");
         try
         {
-            await Abort(client).ConfigureAwait(false);
+            await client.DropConnectionAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
@@ -280,11 +279,6 @@ internal sealed partial class GatewayLink : IAsyncDisposable
 
     private static bool IsConnectionLoss(Exception e) =>
         e is IOException or SocketException or InvalidOperationException or ObjectDisposedException or OperationCanceledException;
-
-    // The client closes a connection without DISCONNECT only internally (it is how its tests simulate a
-    // network failure); the gateway-drop fault needs exactly that, so it reaches the same method.
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "AbortAsync")]
-    private static extern Task Abort(MqttClient client);
 
     private MqttClient NewClient()
     {
