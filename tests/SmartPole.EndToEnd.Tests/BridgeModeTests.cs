@@ -234,6 +234,8 @@ public sealed class BridgeModeTests : IAsyncLifetime
                 "--Mqtt:Bridge:ReconnectDelay=00:00:00.100",
                 "--Mqtt:Bridge:MaxReconnectDelay=00:00:00.500",
                 "--Demo:Enabled=false",
+                // Open mode: these tests are about bridging; the poles of the external broker are in no registry.
+                "--Mqtt:AllowAnonymous=true",
                 $"--Storage:DataDirectory={data.Path}",
                 .. settings ?? [],
             ], workingDirectory: data.Path);
