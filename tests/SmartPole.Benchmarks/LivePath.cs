@@ -15,16 +15,18 @@ internal static class LivePath
     public sealed record Result(double ServerCores, double FramesPerSecond, long Samples, double P50Ms, double P99Ms, double MaxMs, int LostConnections, string? Problem);
 
     /// <summary>
-    /// Starts the server and <paramref name="clients"/> dashboards, then the simulator with
-    /// <paramref name="simulatorArguments"/> for <paramref name="warmup"/> + <paramref name="window"/> (+ a margin);
-    /// latency and CPU are taken over the window only.
+    /// Starts the server and the simulator with <paramref name="simulatorArguments"/>, waits until all
+    /// <paramref name="poles"/> have reported, joins <paramref name="clients"/> dashboards, and after
+    /// <paramref name="warmup"/> takes latency and CPU over <paramref name="window"/>; then stops the simulator
+    /// with Ctrl+C (SIGINT) so it writes its summary.
     /// </summary>
-    public static async Task<Result> RunAsync(string city, int clients, TimeSpan warmup, TimeSpan window, IReadOnlyList<string> simulatorArguments, CancellationToken ct)
+    public static async Task<Result> RunAsync(string city, int poles, int clients, TimeSpan warmup, TimeSpan window, IReadOnlyList<string> simulatorArguments, CancellationToken ct)
     {
         using var work = new TempDirectory("bench-live");
         await using var server = await ServerProcess.StartAsync("--Logging:LogLevel:Default=Warning");
         var summaryFile = Path.Combine(work.Path, "summary.json");
-        var duration = warmup + window + TimeSpan.FromSeconds(2);
+        // Long enough for any start-up; the run is ended by SIGINT once the window is over.
+        var duration = TimeSpan.FromMinutes(15);
         string[] arguments =
         [
             RepoPaths.BuiltDll("simulators", "SmartPole.Simulator"), "--broker", server.MqttUrl.ToString(), "--city", city,
@@ -32,9 +34,9 @@ internal static class LivePath
         ];
         await using var simulator = ManagedProcess.Start("dotnet", arguments);
 
-        // The city exists once its first frame is in: only then can the dashboards join it.
-        await WaitFor.ConditionAsync(async () => (await server.Http.GetAsync(new Uri($"api/cities/{city}/poles", UriKind.Relative), ct)).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60), () => $"the city '{city}' never appeared on the server");
+        // Dashboards join once every pole of the city has reported (a gateway connection carries hundreds).
+        await WaitFor.ConditionAsync(async () => await PolesReportedAsync(server, city, ct) >= poles,
+            TimeSpan.FromMinutes(3), () => $"not all {poles:N0} poles of '{city}' reported within 3 minutes");
         var nodeDirectory = Path.GetDirectoryName(RealPeer.NodeModules)!;
         await using var dashboards = ManagedProcess.Start(RealPeer.Node,
             ["signalr-latency.mjs", server.BaseUrl.ToString(), city, clients.ToString(CultureInfo.InvariantCulture), WholeSeconds(warmup), WholeSeconds(window)], nodeDirectory);
@@ -53,7 +55,12 @@ internal static class LivePath
             return new Result(cores, double.NaN, 0, double.NaN, double.NaN, double.NaN, 0, $"the dashboards exited with {code}: {string.Join(" | ", dashboards.Lines.TakeLast(3))}");
         }
 
-        await simulator.WaitForExitAsync(duration + TimeSpan.FromSeconds(60));
+        await using (var interrupt = ManagedProcess.Start("kill", ["-INT", simulator.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await simulator.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var framesPerSecond = double.NaN;
         if (File.Exists(summaryFile))
         {
@@ -72,6 +79,14 @@ internal static class LivePath
             m.GetProperty("maxMs").GetDouble(),
             m.GetProperty("lostConnections").GetInt32(),
             null);
+    }
+
+    private static async Task<int> PolesReportedAsync(ServerProcess server, string city, CancellationToken ct)
+    {
+        using var response = await server.Http.GetAsync(new Uri($"api/cities/{city}/poles?limit=1", UriKind.Relative), ct);
+        return response.IsSuccessStatusCode && response.Headers.TryGetValues("X-Total-Count", out var total)
+            ? int.Parse(total.First(), CultureInfo.InvariantCulture)
+            : 0;
     }
 
     private static string WholeSeconds(TimeSpan span) => Math.Ceiling(span.TotalSeconds).ToString("0", CultureInfo.InvariantCulture);
