@@ -27,6 +27,7 @@ public sealed class MqttBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task? _stop;
     private int _connectedClients;
     private int _openConnections;
     private long _sharedRoundRobin;
@@ -154,18 +155,47 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     /// <summary>Stops listening, tells every 5.0 client the server is shutting down, and closes all connections.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Safe to call more than once and from more than one place (a host's stop and a dispose may race): the
+    /// first call stops the broker, every call waits for that one stop.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        var listener = Interlocked.Exchange(ref _listener, null);
-        listener?.Dispose();
-        foreach (var connection in _connections.Keys)
+        var stop = Volatile.Read(ref _stop);
+        if (stop is null)
         {
-            connection.Close(MqttReasonCode.ServerShuttingDown);
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            stop = Interlocked.CompareExchange(ref _stop, mine.Task, null);
+            if (stop is null)
+            {
+                _ = StopOnceAsync(mine);
+                stop = mine.Task;
+            }
         }
 
-        await _stopping.CancelAsync();
-        await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await Task.WhenAll(_connections.Values.Select(c => c.Task)).WaitAsync(cancellationToken);
+        return stop.WaitAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(TaskCompletionSource done)
+    {
+        try
+        {
+            var listener = Interlocked.Exchange(ref _listener, null);
+            listener?.Dispose();
+            foreach (var connection in _connections.Keys)
+            {
+                connection.Close(MqttReasonCode.ServerShuttingDown);
+            }
+
+            await _stopping.CancelAsync();
+            await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            done.SetResult();
+        }
+        catch (Exception e)
+        {
+            done.SetException(e);
+        }
     }
 
     /// <inheritdoc />
