@@ -18,22 +18,14 @@ public sealed class CityApiTests : IAsyncLifetime
 {
     private const string City = "apicity";
 
-    private readonly TempDirectory _data = new("city-api");
-    private WebApplicationFactory<Program> _factory = null!;
+    private OpenModeServer _server = null!;
     private HttpClient _http = null!;
 
     public Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Demo:Enabled", "false");
-            // Open mode (as in the demo): these tests are about the API, tenancy has its own.
-            web.UseSetting("Mqtt:AllowAnonymous", "true");
-            web.UseSetting("Mqtt:Port", "0");
-            web.UseSetting("Storage:DataDirectory", _data.Path);
-        });
-        _http = _factory.CreateClient();
-        var services = _factory.Services;
+        _server = new OpenModeServer("city-api");
+        _http = _server.Http;
+        var services = _server.Services;
         DeviceInfo[] lampOnly = [new("lamp-1", DeviceKind.Lighting, 100)];
         DeviceInfo[] withCell = [new("lamp-1", DeviceKind.Lighting, 100), new("cell-1", DeviceKind.SmallCell)];
         services.GetRequiredService<CityRegistry>().AddCity(new CityInfo(City, "接口城", "API City", "Asia/Shanghai",
@@ -53,9 +45,7 @@ public sealed class CityApiTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-        _data.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Theory]
@@ -162,7 +152,7 @@ public sealed class CityApiTests : IAsyncLifetime
     [Fact]
     public async Task Fleet_kpis_count_the_online_poles_lamps_users_air_and_open_alarms()
     {
-        var readModel = _factory.Services.GetRequiredService<PoleReadModel>();
+        var readModel = _server.Services.GetRequiredService<PoleReadModel>();
         var now = DateTimeOffset.UtcNow;
         DeviceSnapshot Device(string id, string kind, params (string Name, object Value)[] metrics) =>
             new(id, kind, now, metrics.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal));

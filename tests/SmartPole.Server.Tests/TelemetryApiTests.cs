@@ -22,22 +22,14 @@ public sealed class TelemetryApiTests : IAsyncLifetime
     // Whole minutes in the recent past, so windows are easy to reason about and inside retention.
     private static readonly DateTimeOffset Start = RoundDown(DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromMinutes(10));
 
-    private readonly TempDirectory _data = new("telemetry-api");
-    private WebApplicationFactory<Program> _factory = null!;
+    private OpenModeServer _server = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Demo:Enabled", "false");
-            // Open mode (as in the demo): these tests are about the API, tenancy has its own.
-            web.UseSetting("Mqtt:AllowAnonymous", "true");
-            web.UseSetting("Mqtt:Port", "0");
-            web.UseSetting("Storage:DataDirectory", _data.Path);
-        });
-        _http = _factory.CreateClient();
-        var services = _factory.Services;
+        _server = new OpenModeServer("telemetry-api");
+        _http = _server.Http;
+        var services = _server.Services;
         services.GetRequiredService<CityRegistry>().AddCity(new CityInfo(City, "历史城", "History City", "Asia/Shanghai",
         [
             new PoleInfo(Pole, "Test road 1", 22.5, 114.0, "d1", [new DeviceInfo("lamp-1", DeviceKind.Lighting, 120), new DeviceInfo("env-1", DeviceKind.Environment)]),
@@ -56,9 +48,7 @@ public sealed class TelemetryApiTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-        _data.Dispose();
+        await _server.DisposeAsync();
     }
 
     [Fact]
