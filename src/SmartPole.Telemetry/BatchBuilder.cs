@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
-
 namespace SmartPole.Telemetry;
 
 /// <summary>Gathers lines of one precision, formatted straight into UTF-8, into the body of the next <see cref="WriteBatch"/>.</summary>
@@ -8,7 +5,7 @@ internal sealed class BatchBuilder
 {
     private const int MinimumCapacity = 64 * 1024;
 
-    private ArrayBufferWriter<byte> _buffer = new(MinimumCapacity);
+    private LineBuffer _buffer = new(MinimumCapacity);
     private List<int> _starts = [0];
     private WritePrecision _precision;
 
@@ -29,15 +26,12 @@ internal sealed class BatchBuilder
         try
         {
             point.WriteLineProtocol(_buffer, _precision, defaultTime);
-            _buffer.GetSpan(1)[0] = (byte)'\n';
-            _buffer.Advance(1);
+            _buffer.Append((byte)'\n');
         }
         catch
         {
             // Never leave half a line in a batch: rewind to where this line started.
-            var written = _buffer.WrittenSpan[..start].ToArray();
-            _buffer.ResetWrittenCount();
-            _buffer.Write(written);
+            _buffer.Truncate(start);
             throw;
         }
 
@@ -47,13 +41,10 @@ internal sealed class BatchBuilder
     /// <summary>Hands the gathered lines over as a batch (without copying them) and starts an empty one.</summary>
     public WriteBatch Build(long sequence)
     {
-        var data = MemoryMarshal.TryGetArray(_buffer.WrittenMemory, out var segment) && segment.Offset == 0
-            ? segment.Array!
-            : _buffer.WrittenSpan.ToArray();
-        var batch = new WriteBatch(data, [.. _starts], _precision, sequence);
+        var batch = new WriteBatch(_buffer.Array, [.. _starts], _precision, sequence);
 
         // The next batch is likely as large: start there instead of growing through every size again.
-        _buffer = new ArrayBufferWriter<byte>(Math.Max(MinimumCapacity, batch.ByteCount + (batch.ByteCount / 8)));
+        _buffer = new LineBuffer(Math.Max(MinimumCapacity, batch.ByteCount + (batch.ByteCount / 8)));
         _starts = [0];
         return batch;
     }

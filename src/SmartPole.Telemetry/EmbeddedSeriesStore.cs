@@ -415,21 +415,20 @@ public sealed partial class EmbeddedSeriesStore : ITimeSeriesWriter, ITimeSeries
 
     private sealed class PendingDay
     {
-        public ArrayBufferWriter<byte> Bytes { get; } = new(16 * 1024);
+        public LineBuffer Bytes { get; } = new(16 * 1024);
 
         public int Lines { get; private set; }
 
         public void Add(PointData point, DateTimeOffset now)
         {
             point.WriteLineProtocol(Bytes, WritePrecision.Milliseconds, now);
-            Bytes.GetSpan(1)[0] = (byte)'\n';
-            Bytes.Advance(1);
+            Bytes.Append((byte)'\n');
             Lines++;
         }
 
         public void Append(PendingDay newer)
         {
-            Bytes.Write(newer.Bytes.WrittenSpan);
+            Bytes.Append(newer.Bytes.WrittenSpan);
             Lines += newer.Lines;
         }
     }

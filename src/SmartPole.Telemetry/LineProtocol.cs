@@ -99,41 +99,49 @@ internal static class LineProtocol
                 continue;
             }
 
-            Span<byte> digits = stackalloc byte[20];
-            ((long)scaled).TryFormat(digits, out var count, default, CultureInfo.InvariantCulture);
-            if (value < 0)
-            {
-                destination[written++] = (byte)'-';
-            }
-
-            var whole = count - decimals;
-            if (whole <= 0)
-            {
-                destination[written++] = (byte)'0';
-            }
-            else
-            {
-                digits[..whole].CopyTo(destination[written..]);
-                written += whole;
-            }
-
-            if (decimals > 0)
-            {
-                destination[written++] = (byte)'.';
-                for (var zero = whole; zero < 0; zero++)
-                {
-                    destination[written++] = (byte)'0';
-                }
-
-                var fraction = digits[Math.Max(0, whole)..count];
-                fraction.CopyTo(destination[written..]);
-                written += fraction.Length;
-            }
-
+            written = WriteScaled((ulong)scaled, decimals, value < 0, destination);
             return true;
         }
 
         return false;
+    }
+
+    // Writes scaled / 10^decimals as decimal text, backwards from its last digit: the digits are produced once, in place.
+    private static int WriteScaled(ulong scaled, int decimals, bool negative, Span<byte> destination)
+    {
+        var digits = 1;
+        for (var rest = scaled / 10; rest != 0; rest /= 10)
+        {
+            digits++;
+        }
+
+        var sign = negative ? 1 : 0;
+        var length = sign + Math.Max(1, digits - decimals) + (decimals > 0 ? decimals + 1 : 0);
+        var at = length;
+        for (var i = 0; i < decimals; i++)
+        {
+            destination[--at] = (byte)('0' + (int)(scaled % 10));
+            scaled /= 10;
+        }
+
+        if (decimals > 0)
+        {
+            destination[--at] = (byte)'.';
+        }
+
+        do
+        {
+            destination[--at] = (byte)('0' + (int)(scaled % 10));
+            scaled /= 10;
+        }
+        while (scaled != 0);
+
+        if (negative)
+        {
+            destination[0] = (byte)'-';
+        }
+
+        return length;
     }
 
     /// <summary>The escaped UTF-8 bytes of a name or tag value.</summary>
@@ -257,21 +265,16 @@ internal static class LineProtocol
         }
     }
 
-    /// <summary>Writes straight into the target's memory: no intermediate strings or char buffers.</summary>
-    internal readonly struct Utf8Sink(IBufferWriter<byte> writer) : ISink
+    /// <summary>Writes straight into a <see cref="LineBuffer"/>: no intermediate strings or char buffers, and no interface call per byte.</summary>
+    internal readonly struct Utf8Sink(LineBuffer buffer) : ISink
     {
-        public void Append(char ascii)
-        {
-            writer.GetSpan(1)[0] = (byte)ascii;
-            writer.Advance(1);
-        }
+        public void Append(char ascii) => buffer.Append((byte)ascii);
 
         public void Append(ReadOnlySpan<char> text)
         {
             if (!text.IsEmpty)
             {
-                var span = writer.GetSpan(text.Length * 3);
-                writer.Advance(Encoding.UTF8.GetBytes(text, span));
+                buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(text.Length * 3)));
             }
         }
 
@@ -279,8 +282,7 @@ internal static class LineProtocol
         {
             if (EscapedNameCache.Get(name, kind) is { } bytes)
             {
-                bytes.CopyTo(writer.GetSpan(bytes.Length));
-                writer.Advance(bytes.Length);
+                buffer.Append(bytes);
                 return;
             }
 
@@ -290,10 +292,10 @@ internal static class LineProtocol
 
         public void Append(double value)
         {
-            var span = writer.GetSpan(32);
+            var span = buffer.GetSpan(32);
             if (TryFormatShortDecimal(value, span, out var written))
             {
-                writer.Advance(written);
+                buffer.Advance(written);
                 return;
             }
 
@@ -307,9 +309,9 @@ internal static class LineProtocol
         private void AppendFormatted<T>(T value, ReadOnlySpan<char> format)
             where T : IUtf8SpanFormattable
         {
-            var span = writer.GetSpan(32);
+            var span = buffer.GetSpan(32);
             value.TryFormat(span, out var written, format, CultureInfo.InvariantCulture);
-            writer.Advance(written);
+            buffer.Advance(written);
         }
     }
 }

@@ -17,6 +17,9 @@ public sealed class PointData
     private readonly DateTimeOffset? _time;
     private readonly WritePrecision _precision;
 
+    [ThreadStatic]
+    private static LineBuffer? t_scratch;
+
     private PointData(
         string measurement,
         KeyValuePair<string, string>[] tags,
@@ -97,8 +100,17 @@ public sealed class PointData
     public void WriteLineProtocol(IBufferWriter<byte> target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var sink = new LineProtocol.Utf8Sink(target);
-        WriteCore(ref sink, _precision, _time);
+        if (target is LineBuffer lines)
+        {
+            WriteLineProtocol(lines, _precision, _time);
+            return;
+        }
+
+        // Formatted whole, then copied: a line that fails half-way leaves nothing in the caller's writer.
+        var scratch = t_scratch ??= new LineBuffer(256);
+        scratch.Clear();
+        WriteLineProtocol(scratch, _precision, _time);
+        target.Write(scratch.WrittenSpan);
     }
 
     /// <summary>This point as one line of line protocol, without the trailing newline.</summary>
@@ -133,7 +145,7 @@ public sealed class PointData
     }
 
     /// <summary>Writes the line in <paramref name="precision"/>, stamping <paramref name="defaultTime"/> when the point has no timestamp.</summary>
-    internal void WriteLineProtocol(IBufferWriter<byte> target, WritePrecision precision, DateTimeOffset defaultTime)
+    internal void WriteLineProtocol(LineBuffer target, WritePrecision precision, DateTimeOffset? defaultTime)
     {
         var sink = new LineProtocol.Utf8Sink(target);
         WriteCore(ref sink, precision, _time ?? defaultTime);

@@ -58,6 +58,37 @@ public sealed class InfluxWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_precision_reaches_influxd_as_the_instant_written_floored_to_that_precision()
+    {
+        using var http = new HttpClient();
+        await using var writer = Writer(http, "precision");
+        await writer.EnsureDatabaseAsync(CancellationToken.None);
+        var time = Start.AddTicks(11_234_567);
+        (WritePrecision Precision, string Expected)[] cases =
+        [
+            (WritePrecision.Nanoseconds, "2026-11-21T00:00:01.1234567Z"),
+            (WritePrecision.Microseconds, "2026-11-21T00:00:01.123456Z"),
+            (WritePrecision.Milliseconds, "2026-11-21T00:00:01.123Z"),
+            (WritePrecision.Seconds, "2026-11-21T00:00:01Z"),
+        ];
+
+        foreach (var (precision, _) in cases)
+        {
+            writer.Write(PointData.Measurement("precise").Tag("p", precision.ToString()).Field("v", 1.0).Timestamp(time, precision));
+        }
+
+        await writer.FlushAsync();
+
+        foreach (var (precision, expected) in cases)
+        {
+            using var rows = await _server.QueryAsync($"SELECT v FROM precise WHERE p = '{precision}'", "precision");
+            Assert.Equal(expected, Row(rows)["time"].GetString());
+        }
+
+        Assert.Equal((4, 4, 0), (writer.Counters.Queued, writer.Counters.Written, writer.Counters.DeadLettered));
+    }
+
+    [Fact]
     public async Task A_hundred_thousand_points_of_every_field_type_come_back_exactly_once_with_their_values()
     {
         const int count = 100_000;
