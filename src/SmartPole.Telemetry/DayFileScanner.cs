@@ -87,16 +87,16 @@ internal static class DayFileScanner
 
     /// <summary>
     /// Calls <paramref name="onLine"/> with every line of <paramref name="runs"/> (sorted by offset) and the index of its
-    /// run, reading nothing else but small gaps.
+    /// run, reading nothing else but small gaps. The handle was opened with the runs, so a compaction that replaces the
+    /// file meanwhile does not move the lines under them.
     /// </summary>
-    public static void ReadRuns(string path, IReadOnlyList<DayIndex.Run> runs, Action<int, ReadOnlySpan<byte>> onLine)
+    public static void ReadRuns(Microsoft.Win32.SafeHandles.SafeFileHandle handle, IReadOnlyList<DayIndex.Run> runs, Action<int, ReadOnlySpan<byte>> onLine)
     {
         if (runs.Count == 0)
         {
             return;
         }
 
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {

@@ -15,6 +15,12 @@ namespace SmartPole.Telemetry;
 /// </summary>
 internal sealed class DayIndex : IDisposable
 {
+    // A compaction holds at most this much of a day's lines in memory at once (one pass over the day file per group).
+    private const long CompactionGroupBytes = 64L * 1024 * 1024;
+
+    /// <summary>The suffix of the files a compaction writes before they replace the day file and its index.</summary>
+    public const string CompactingExtension = ".compacting";
+
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _keys = [];
     private readonly List<List<Run>> _runs = [];
@@ -57,6 +63,66 @@ internal sealed class DayIndex : IDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>How many runs the index holds in memory (16 B each), over all its series.</summary>
+    public int RunCount { get; private set; }
+
+    /// <summary>
+    /// Whether the day is worth compacting: more than two runs per series on average. A compacted day has one run
+    /// per series; a few late points add a run each, and are left until they add up rather than rewriting the day for each.
+    /// </summary>
+    public bool NeedsCompaction => RunCount > 2 * _keys.Count;
+
+    /// <summary>
+    /// Rewrites the day file with each series' lines together (one run per series, each series' lines in the order they
+    /// were written, so the later of two points of one series and time still wins) and its index to match, then loads
+    /// the new index; this index is closed. The caller holds the store's I/O lock and has closed the day file.
+    /// Crash-safe: the old index is deleted before the new day file replaces the old one, so a crash in between leaves a
+    /// day file without index, which is indexed again from the file itself on load.
+    /// </summary>
+    public async Task<DayIndex> CompactAsync(string dataPath, string indexPath, CancellationToken cancellationToken)
+    {
+        var dataTemp = dataPath + CompactingExtension;
+        var indexTemp = indexPath + CompactingExtension;
+        var records = new ArrayBufferWriter<byte>();
+        using (var source = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var target = new FileStream(dataTemp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            long written = 0;
+            var group = new List<int>();
+            long groupBytes = 0;
+            for (var id = 0; id <= _keys.Count; id++)
+            {
+                var bytes = id < _keys.Count ? _runs[id].Sum(r => (long)r.Length) : 0;
+                if (id == _keys.Count || (group.Count > 0 && groupBytes + bytes > CompactionGroupBytes))
+                {
+                    written += await CopyGroupAsync(source, target, group, written, records, cancellationToken).ConfigureAwait(false);
+                    group.Clear();
+                    groupBytes = 0;
+                }
+
+                if (id < _keys.Count)
+                {
+                    group.Add(id);
+                    groupBytes += bytes;
+                }
+            }
+
+            target.Flush(flushToDisk: true);
+        }
+
+        using (var index = new FileStream(indexTemp, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+        {
+            await index.WriteAsync(records.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            index.Flush(flushToDisk: true);
+        }
+
+        _index.Dispose();
+        File.Delete(indexPath);
+        File.Move(dataTemp, dataPath, overwrite: true);
+        File.Move(indexTemp, indexPath, overwrite: true);
+        return await LoadAsync(dataPath, indexPath, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The runs of <paramref name="key"/>'s lines, in file order.</summary>
@@ -156,6 +222,7 @@ internal sealed class DayIndex : IDisposable
                 if (run.Offset + run.Length <= dataLength && run.Offset >= Covered)
                 {
                     _runs[series].Add(run);
+                    RunCount++;
                     Covered = run.Offset + run.Length;
                 }
             }
@@ -222,6 +289,66 @@ internal sealed class DayIndex : IDisposable
         return id;
     }
 
+    // Copies the series of one group (at most CompactionGroupBytes of lines) in one pass over the day file: their runs,
+    // sorted by offset, are read in 1 MB chunks and placed at their series' position in the group's buffer.
+    private async Task<long> CopyGroupAsync(
+        Microsoft.Win32.SafeHandles.SafeFileHandle source, FileStream target, List<int> group, long at, ArrayBufferWriter<byte> records, CancellationToken cancellationToken)
+    {
+        var placed = new List<(Run Run, int Destination)>();
+        var length = 0;
+        foreach (var id in group)
+        {
+            Append(records, $"k {id} {_keys[id]}\n");
+            var start = length;
+            foreach (var run in _runs[id])
+            {
+                placed.Add((run, length));
+                length += run.Length;
+            }
+
+            if (length > start)
+            {
+                Append(records, string.Create(CultureInfo.InvariantCulture, $"b {id} {at + start} {length - start}\n"));
+            }
+        }
+
+        placed.Sort((a, b) => a.Run.Offset.CompareTo(b.Run.Offset));
+        var buffer = new byte[length];
+        var chunk = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long chunkStart = 0;
+            var chunkLength = 0;
+            foreach (var (run, destination) in placed)
+            {
+                for (var copied = 0; copied < run.Length;)
+                {
+                    var position = run.Offset + copied;
+                    if (position < chunkStart || position >= chunkStart + chunkLength)
+                    {
+                        chunkStart = position;
+                        chunkLength = await RandomAccess.ReadAsync(source, chunk, position, cancellationToken).ConfigureAwait(false);
+                        if (chunkLength == 0)
+                        {
+                            throw new IOException($"The day file ended before its indexed run at {run.Offset}.");
+                        }
+                    }
+
+                    var count = (int)Math.Min(run.Length - copied, chunkStart + chunkLength - position);
+                    chunk.AsSpan((int)(position - chunkStart), count).CopyTo(buffer.AsSpan(destination + copied));
+                    copied += count;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        await target.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return length;
+    }
+
     private int Define(string key)
     {
         var id = _keys.Count;
@@ -234,6 +361,7 @@ internal sealed class DayIndex : IDisposable
     private void AddRun(int id, Run run, ArrayBufferWriter<byte> records)
     {
         _runs[id].Add(run);
+        RunCount++;
         Covered = Math.Max(Covered, run.Offset + run.Length);
         Append(records, string.Create(CultureInfo.InvariantCulture, $"b {id} {run.Offset} {run.Length}\n"));
     }

@@ -297,6 +297,85 @@ public sealed class EmbeddedSeriesStoreTests : IDisposable
         Assert.Empty(missing);
     }
 
+    [Fact]
+    public async Task A_finished_day_is_compacted_to_one_run_per_series_and_queries_answer_as_before()
+    {
+        var series = Path.Combine(_dir.Path, "series");
+        var index = Path.Combine(series, "2026-11-21.idx");
+        var poles = new Dictionary<string, string>();
+        SeriesQuery[] queries =
+        [
+            new("lighting", "powerW", Pole1, Day, Day.AddDays(1)),
+            new("lighting", "powerW", new Dictionary<string, string> { ["pole"] = "p-2" }, Day, Day.AddDays(1), TimeSpan.FromMinutes(7)),
+            new("lighting", "powerW", poles, Day.AddHours(1), Day.AddHours(3), TimeSpan.FromMinutes(10)) { Aggregate = SeriesAggregate.Max },
+        ];
+        await using var store = Open(TimeSpan.FromHours(1));
+        for (var flush = 0; flush < 20; flush++)
+        {
+            foreach (var pole in new[] { "p-1", "p-2", "p-3" })
+            {
+                store.Write(Reading(pole, flush + (pole[^1] - '0'), Day.AddMinutes(10 * flush)));
+            }
+
+            // The same series and time written again: the later value must still win once the lines are regrouped.
+            store.Write(Reading("p-2", 100 + flush, Day.AddMinutes(10 * flush)));
+            await store.FlushAsync();
+        }
+
+        var before = await Task.WhenAll(queries.Select(q => store.QueryAsync(q)));
+        var recordsBefore = (await File.ReadAllLinesAsync(index)).Count(l => l.StartsWith("b ", StringComparison.Ordinal));
+        var linesBefore = (await File.ReadAllLinesAsync(Path.Combine(series, "2026-11-21.lp"))).Order(StringComparer.Ordinal).ToList();
+
+        // 2026-11-21 is finished once 2026-11-22 is today; the sweep runs every 10 minutes.
+        _clock.Advance(TimeSpan.FromHours(12));
+        await WaitFor.ConditionAsync(
+            async () => (await File.ReadAllLinesAsync(index)).Count(l => l.StartsWith("b ", StringComparison.Ordinal)) == 3,
+            TimeSpan.FromSeconds(10),
+            () => $"the index of a finished day should hold one run per series: {File.ReadAllText(index)}");
+        var linesAfter = (await File.ReadAllLinesAsync(Path.Combine(series, "2026-11-21.lp"))).Order(StringComparer.Ordinal).ToList();
+        var after = await Task.WhenAll(queries.Select(q => store.QueryAsync(q)));
+        store.Write(Reading("p-1", 999, Day.AddHours(23)));
+        var late = await store.QueryAsync(queries[0]);
+
+        Assert.Equal(60, recordsBefore);
+        Assert.Equal(linesBefore, linesAfter);
+        Assert.Equal(before.Select(b => b.ToList()), after.Select(a => a.ToList()));
+        Assert.Equal(Enumerable.Range(0, 20).Select(f => 100.0 + f), before[1].Select(s => s.Value!.Value));
+        Assert.Equal([.. before[0], new SeriesSample(Day.AddHours(23), 999)], late);
+        Assert.Empty(Directory.GetFiles(series, "*.compacting"));
+    }
+
+    [Fact]
+    public async Task A_compacted_day_reopens_with_the_same_answers_and_an_interrupted_compaction_leaves_nothing_behind()
+    {
+        var series = Path.Combine(_dir.Path, "series");
+        var query = new SeriesQuery("lighting", "powerW", new Dictionary<string, string>(), Day, Day.AddDays(1), TimeSpan.FromMinutes(30)) { Aggregate = SeriesAggregate.Sum };
+        IReadOnlyList<SeriesSample> before;
+        await using (var store = Open(TimeSpan.FromHours(1)))
+        {
+            for (var flush = 0; flush < 10; flush++)
+            {
+                store.Write(Reading("p-1", flush, Day.AddMinutes(5 * flush)));
+                store.Write(Reading("p-2", 2 * flush, Day.AddMinutes(5 * flush)));
+                await store.FlushAsync();
+            }
+
+            before = await store.QueryAsync(query);
+            _clock.Advance(TimeSpan.FromDays(1));
+            await store.CompactFinishedDaysAsync(CancellationToken.None);
+        }
+
+        // What a crash in the middle of a later compaction would leave beside the day.
+        await File.WriteAllTextAsync(Path.Combine(series, "2026-11-21.lp.compacting"), "half a file");
+        await using var reopened = Open(TimeSpan.FromHours(1));
+        var after = await reopened.QueryAsync(query);
+
+        Assert.Equal(["b 0 ", "b 1 "], (await File.ReadAllLinesAsync(Path.Combine(series, "2026-11-21.idx"))).Where(l => l.StartsWith("b ", StringComparison.Ordinal)).Select(l => l[..4]));
+        Assert.Equal(before, after);
+        Assert.Equal(2, after.Count);
+        Assert.Empty(Directory.GetFiles(series, "*.compacting"));
+    }
+
     private EmbeddedSeriesStore Open(TimeSpan? flushInterval = null) =>
         new(new EmbeddedSeriesOptions { DataDirectory = _dir.Path, FlushInterval = flushInterval ?? TimeSpan.FromMilliseconds(200) }, timeProvider: _clock);
 
