@@ -107,6 +107,38 @@ public sealed class InfluxWriterHttpSeamTests : IDisposable
     }
 
     [Fact]
+    public async Task No_more_requests_than_the_concurrency_bound_are_in_flight_at_once()
+    {
+        var inFlight = 0;
+        var most = 0;
+        await using var server = ScriptedHttpServer.Start(async _ =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            for (var seen = Volatile.Read(ref most); now > seen; seen = Volatile.Read(ref most))
+            {
+                Interlocked.CompareExchange(ref most, now, seen);
+            }
+
+            // A slow server (the scenario, not a wait for a condition): ten queued batches would all be in flight at once without the bound.
+            await Task.Delay(100);
+            Interlocked.Decrement(ref inFlight);
+            return ScriptedResponse.NoContent;
+        });
+        await using var writer = Writer(server, o => { o.BatchSize = 10; o.MaxConcurrentRequests = 2; o.MaxBufferedPoints = 1000; });
+
+        for (var i = 0; i < 100; i++)
+        {
+            writer.Write(Point(i));
+        }
+
+        await writer.FlushAsync();
+
+        Assert.Equal(2, most);
+        Assert.Equal(10, server.Requests.Count);
+        Assert.Equal((100, 0), (writer.Counters.Written, writer.Counters.Spilled));
+    }
+
+    [Fact]
     public async Task A_429_is_retried_no_sooner_than_its_retry_after_asks()
     {
         var calls = 0;
