@@ -425,9 +425,19 @@ internal sealed class BrokerConnection : IDisposable
         ushort? serverKeepAlive = null;
         var keepAlive = connect.KeepAliveSeconds;
         var maxKeepAlive = (ushort)Math.Clamp(options.MaxKeepAlive.TotalSeconds, 1, ushort.MaxValue);
-        if (v5 && (keepAlive == 0 || keepAlive > maxKeepAlive))
+        if (keepAlive == 0 || keepAlive > maxKeepAlive)
         {
-            serverKeepAlive = keepAlive = maxKeepAlive;
+            if (v5)
+            {
+                serverKeepAlive = keepAlive = maxKeepAlive;
+            }
+            else if (options.RefuseV311KeepAliveOverMax)
+            {
+                // 3.1.1 has no Server Keep Alive: the only way to hold the cap is to refuse (0x02, as Mosquitto does).
+                _broker.Log.KeepAliveRefused(ClientId, keepAlive, maxKeepAlive);
+                Refuse(MqttConnectReasonCode.ClientIdentifierNotValid);
+                return false;
+            }
         }
 
         // §3.1.2.10: the server closes the connection after one and a half keep-alive periods of silence.
