@@ -243,6 +243,38 @@ public sealed class ActorHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Counters_report_queued_calls_active_actors_and_turn_time()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        await using var host = NewHost(clock);
+        var entered = ActorProbe.NewSignal();
+        var release = ActorProbe.NewSignal();
+        var blocking = host.AskAsync("pole-1", async (_, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+            return 0;
+        });
+        await entered.Task.WaitAsync(Timeout);
+
+        host.TryTell("pole-1", Recorder("a"));
+        host.TryTell("pole-1", Recorder("b"));
+        var whileBlocked = host.Counters;
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        release.SetResult();
+        await blocking.AsTask().WaitAsync(Timeout);
+        await host.AskAsync("pole-1", static (_, _) => ValueTask.FromResult(0));
+        var after = host.Counters;
+
+        Assert.Equal(2, whileBlocked.MailboxDepth);
+        Assert.Equal(0, after.MailboxDepth);
+        Assert.Equal(1, after.ActiveActors);
+        Assert.Equal(4, after.Turns);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), after.MaxTurnTime);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), after.TotalTurnTime);
+    }
+
+    [Fact]
     public async Task A_sender_waiting_on_a_full_mailbox_can_give_up()
     {
         await using var host = NewHost(capacity: 1);

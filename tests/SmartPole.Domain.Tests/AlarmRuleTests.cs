@@ -18,8 +18,7 @@ public sealed class AlarmRuleTests
         Thresholds = thresholds ?? CityThresholds.Default,
         TimeZone = Shanghai,
         InMaintenance = maintenance,
-        RatedPowerW = _ => rated,
-        ScheduledDimAt = schedule ?? (_ => null),
+        Pole = new Subject(rated, schedule ?? (_ => null)),
     };
 
     private static DeviceSlot Device(DeviceKind kind, params (string Name, double Value)[] metrics)
@@ -156,5 +155,12 @@ public sealed class AlarmRuleTests
                 AlarmTypes.AirQuality, AlarmTypes.Noise, AlarmTypes.SmallCellOffAir, AlarmTypes.CameraOffline, AlarmTypes.StorageFull,
             },
             types);
+    }
+
+    private sealed class Subject(double rated, Func<DateTimeOffset, double?> schedule) : IRuleSubject
+    {
+        public double RatedPowerW(string deviceId) => rated;
+
+        public double? ScheduledDimAt(DateTimeOffset at) => schedule(at);
     }
 }

@@ -67,6 +67,38 @@ public sealed class SolarCalculatorTests
         { "Cairo", "Africa/Cairo", 30.0444, 31.2357, 2015, 22, "06:47", "16:59" },
     };
 
+    // Published: whattime.city, "Sunrise and sunset in Hong Kong", table "Sunrise and sunset on the 1st
+    // of each month" (https://whattime.city/hong-kong/sun), for Hong Kong at 22.32° N 114.17° E,
+    // Asia/Hong_Kong (UTC+8, no daylight saving), whole minutes. The page does not state the year;
+    // on a given date the times move by well under a minute from year to year.
+    public static TheoryData<int, string, string> HongKongFirstOfMonth => new()
+    {
+        { 1, "07:04", "17:51" },
+        { 2, "07:03", "18:12" },
+        { 3, "06:46", "18:28" },
+        { 4, "06:17", "18:39" },
+        { 5, "05:52", "18:50" },
+        { 6, "05:40", "19:04" },
+        { 7, "05:43", "19:12" },
+        { 8, "05:56", "19:05" },
+        { 9, "06:07", "18:42" },
+        { 10, "06:15", "18:13" },
+        { 11, "06:28", "17:47" },
+        { 12, "06:47", "17:39" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HongKongFirstOfMonth))]
+    public void Hong_kong_sunrise_and_sunset_are_within_two_minutes_of_the_published_monthly_table(int month, string sunrise, string sunset)
+    {
+        var date = new DateOnly(2026, month, 1);
+
+        var sun = SolarCalculator.Compute(date, 22.32, 114.17, TimeZoneInfo.FindSystemTimeZoneById("Asia/Hong_Kong"));
+
+        AssertWithin(date, sunrise + ":00", sun.Sunrise, TimeSpan.FromMinutes(2));
+        AssertWithin(date, sunset + ":00", sun.Sunset, TimeSpan.FromMinutes(2));
+    }
+
     [Theory]
     [MemberData(nameof(Shenzhen2026))]
     public void Shenzhen_sunrise_and_sunset_agree_with_the_almanac_algorithm_within_a_minute(int month, int day, string sunrise, string sunset)

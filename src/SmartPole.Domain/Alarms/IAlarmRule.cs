@@ -12,8 +12,8 @@ internal interface IAlarmRule
     string AlarmType { get; }
 
     /// <summary>Judges the device's latest state; allocation-free, since it runs for every device of every frame.</summary>
-    RuleOutcome Check(DeviceSlot device, RuleContext context);
+    RuleOutcome Check(DeviceSlot device, in RuleContext context);
 
     /// <summary>Why the alarm holds, for an alarm about to be raised (only then: building the text costs).</summary>
-    string Describe(DeviceSlot device, RuleContext context);
+    string Describe(DeviceSlot device, in RuleContext context);
 }

@@ -39,7 +39,7 @@ internal sealed class EnergyLedger(int maxDays)
     }
 
     public double KWh(string device, DateOnly day) =>
-        _meters?.Find(m => m.Device == device) is { } meter && meter.Days.FindIndex(d => d.Key == day.DayNumber) is >= 0 and var i ? meter.Days[i].Value : 0;
+        _meters is not null && FindMeter(device) is { } meter && DayIndex(meter, day.DayNumber) is >= 0 and var i ? meter.Days[i].Value : 0;
 
     public IReadOnlyList<DailyEnergy> All() =>
         _meters is null ? [] : [.. _meters.SelectMany(m => m.Days.Select(d => new DailyEnergy(m.Device, DateOnly.FromDayNumber(d.Key), d.Value)))];
@@ -59,7 +59,8 @@ internal sealed class EnergyLedger(int maxDays)
         }
     }
 
-    // A loop, not List.Find with a capturing lambda: this runs for every metered device of every frame.
+    // Loops, not List.Find with a lambda: these run for every metered device of every frame, and a lambda
+    // capturing a parameter costs a closure allocation on every call, even when it never runs.
     private Meter? FindMeter(string device)
     {
         foreach (var meter in _meters!)
@@ -71,6 +72,20 @@ internal sealed class EnergyLedger(int maxDays)
         }
 
         return null;
+    }
+
+    private static int DayIndex(Meter meter, int dayNumber)
+    {
+        var days = meter.Days;
+        for (var i = days.Count - 1; i >= 0; i--)
+        {
+            if (days[i].Key == dayNumber)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void Spread(Meter meter, double kWh, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo timeZone)
@@ -90,7 +105,7 @@ internal sealed class EnergyLedger(int maxDays)
 
     private void Add(Meter meter, DateOnly day, double kWh)
     {
-        var index = meter.Days.FindIndex(d => d.Key == day.DayNumber);
+        var index = DayIndex(meter, day.DayNumber);
         if (index >= 0)
         {
             meter.Days[index] = new(day.DayNumber, meter.Days[index].Value + kWh);

@@ -60,7 +60,7 @@ internal sealed class DeviceSlot
         }
 
         Unknown ??= [];
-        var at = Unknown.FindIndex(p => p.Key == name);
+        var at = UnknownIndexOf(name);
         if (at >= 0)
         {
             Unknown[at] = new(name, value);
@@ -82,9 +82,9 @@ internal sealed class DeviceSlot
                 return true;
             }
         }
-        else if (Unknown?.FindIndex(p => p.Key == name) is >= 0 and var at)
+        else if (UnknownIndexOf(name) is >= 0 and var at)
         {
-            value = MetricValue.FromFloat(Unknown[at].Value);
+            value = MetricValue.FromFloat(Unknown![at].Value);
             return true;
         }
 
@@ -119,6 +119,25 @@ internal sealed class DeviceSlot
     }
 
     public static double ToNumber(MetricValue value) => value.AsDouble();
+
+    // A loop, not List.FindIndex with a lambda: a lambda capturing a parameter makes the compiler
+    // allocate its closure on entry to the method, on every call, even when the lambda never runs.
+    private int UnknownIndexOf(string name)
+    {
+        var unknown = Unknown;
+        if (unknown is not null)
+        {
+            for (var i = 0; i < unknown.Count; i++)
+            {
+                if (unknown[i].Key == name)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
 
     // Names from the decoder and from the rules' literals are the catalog's own (interned) strings, so
     // a reference scan of at most eight names finds them without hashing; anything else takes the dictionary.

@@ -17,7 +17,7 @@ namespace SmartPole.Domain.Poles;
 /// <see cref="OnTimer"/> when it fires. Time comes from the <see cref="TimeProvider"/> or from the
 /// timestamps passed in.
 /// </summary>
-public sealed class PoleTwin
+public sealed class PoleTwin : IRuleSubject
 {
     private readonly TimeProvider _time;
     private readonly AlarmBook _alarms;
@@ -227,7 +227,7 @@ public sealed class PoleTwin
         var context = RuleContextAt(frame.Timestamp);
         for (var d = 0; d < devices.Count; d++)
         {
-            Evaluate(Find(devices[d].DeviceId)!, context);
+            Evaluate(Find(devices[d].DeviceId)!, in context);
         }
 
         return outcome;
@@ -304,7 +304,7 @@ public sealed class PoleTwin
             {
                 if (device.Kind == DeviceKind.Cabinet)
                 {
-                    Evaluate(device, context);
+                    Evaluate(device, in context);
                 }
             }
         }
@@ -325,7 +325,7 @@ public sealed class PoleTwin
         {
             if (device.Kind == DeviceKind.Cabinet)
             {
-                Evaluate(device, context);
+                Evaluate(device, in context);
             }
         }
     }
@@ -632,17 +632,17 @@ public sealed class PoleTwin
         }
     }
 
-    private void Evaluate(DeviceSlot device, RuleContext context)
+    private void Evaluate(DeviceSlot device, in RuleContext context)
     {
         foreach (var rule in AlarmRules.For(device.Kind))
         {
-            var outcome = rule.Check(device, context);
+            var outcome = rule.Check(device, in context);
             if (outcome == RuleOutcome.Alarm)
             {
                 // A condition that persists frame after frame keeps its open alarm: no text built, nothing raised.
                 if (_alarms.Find(device.Id, rule.AlarmType) is null)
                 {
-                    Raise(device.Id, rule.AlarmType, context.At, rule.Describe(device, context));
+                    Raise(device.Id, rule.AlarmType, context.At, rule.Describe(device, in context));
                 }
             }
             else if (outcome == RuleOutcome.Normal && !AlarmTypes.ClearedByOperatorOnly(rule.AlarmType))
@@ -690,18 +690,48 @@ public sealed class PoleTwin
         Thresholds = _settings.Thresholds,
         TimeZone = _settings.TimeZone,
         InMaintenance = InMaintenance(at),
-        // Delegates per evaluation rather than cached fields: two cached delegates would cost each pole 128 B for good.
-        RatedPowerW = RatedPowerW,
-        ScheduledDimAt = ScheduledDimAt,
+        Pole = this,
     };
 
-    private double? ScheduledDimAt(DateTimeOffset at) =>
+    double? IRuleSubject.ScheduledDimAt(DateTimeOffset at) =>
         CanPlanLighting ? PlanFor(LightingCalendar.NightOf(at, _settings.TimeZone)).LevelAt(at).DimPct : null;
 
-    private bool InMaintenance(DateTimeOffset at) => _maintenance?.Exists(w => w.Contains(at)) == true;
+    // Loops rather than LINQ with lambdas: these run for every frame, and a lambda capturing a
+    // parameter costs a closure allocation on every call, even when the lambda never runs.
+    private bool InMaintenance(DateTimeOffset at)
+    {
+        if (_maintenance is { } windows)
+        {
+            foreach (var window in windows)
+            {
+                if (window.Contains(at))
+                {
+                    return true;
+                }
+            }
+        }
 
-    private double RatedPowerW(string deviceId) =>
-        _settings.Pole?.Devices.FirstOrDefault(d => d.Id == deviceId)?.RatedPowerW ?? 0;
+        return false;
+    }
+
+    double IRuleSubject.RatedPowerW(string deviceId) => RatedPowerW(deviceId);
+
+    private double RatedPowerW(string deviceId)
+    {
+        if (_settings.Pole is { } pole)
+        {
+            var devices = pole.Devices;
+            for (var i = 0; i < devices.Count; i++)
+            {
+                if (devices[i].Id == deviceId)
+                {
+                    return devices[i].RatedPowerW;
+                }
+            }
+        }
+
+        return 0;
+    }
 
     // Plans are shared between nearby poles of one calendar (see SharedPlans): no per-pole copy.
     private LightingPlan PlanFor(DateOnly night)

@@ -13,7 +13,7 @@ internal sealed class DayBurnerRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.DayBurner;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context)
     {
         if (device.Flag("on") is not { } on)
         {
@@ -30,5 +30,5 @@ internal sealed class DayBurnerRule : IAlarmRule
         return on && now == 0 && before == 0 ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
 
-    public string Describe(DeviceSlot device, RuleContext context) => "on while the schedule says off";
+    public string Describe(DeviceSlot device, in RuleContext context) => "on while the schedule says off";
 }

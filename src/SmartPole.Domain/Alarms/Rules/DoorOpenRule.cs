@@ -10,12 +10,12 @@ internal sealed class DoorOpenRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.DoorOpen;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context) => device.Flag("doorOpen") switch
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context) => device.Flag("doorOpen") switch
     {
         null => RuleOutcome.NoData,
         true when !context.InMaintenance => RuleOutcome.Alarm,
         _ => RuleOutcome.Normal,
     };
 
-    public string Describe(DeviceSlot device, RuleContext context) => "door open outside a maintenance window";
+    public string Describe(DeviceSlot device, in RuleContext context) => "door open outside a maintenance window";
 }

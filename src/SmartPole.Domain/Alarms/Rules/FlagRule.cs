@@ -10,12 +10,12 @@ internal sealed class FlagRule(DeviceKind kind, string metric, bool badValue, st
 
     public string AlarmType => alarmType;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context) => device.Flag(metric) switch
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context) => device.Flag(metric) switch
     {
         null => RuleOutcome.NoData,
         { } value when value == badValue => RuleOutcome.Alarm,
         _ => RuleOutcome.Normal,
     };
 
-    public string Describe(DeviceSlot device, RuleContext context) => $"{metric} {(badValue ? "true" : "false")}";
+    public string Describe(DeviceSlot device, in RuleContext context) => $"{metric} {(badValue ? "true" : "false")}";
 }

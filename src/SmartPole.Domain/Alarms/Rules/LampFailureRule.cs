@@ -10,7 +10,7 @@ internal sealed class LampFailureRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.LampFailure;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context)
     {
         if (device.Flag("on") is not { } on || device.Number("powerW") is not { } power)
         {
@@ -21,14 +21,14 @@ internal sealed class LampFailureRule : IAlarmRule
         return on && power < Rated(device, context) * context.Thresholds.LampFailureFraction ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
 
-    public string Describe(DeviceSlot device, RuleContext context)
+    public string Describe(DeviceSlot device, in RuleContext context)
     {
         var rated = Rated(device, context);
         var floor = rated * context.Thresholds.LampFailureFraction;
         return string.Create(CultureInfo.InvariantCulture, $"on at {device.Number("powerW"):0.#} W, below {floor:0.#} W ({context.Thresholds.LampFailureFraction:P0} of {rated:0} W rated)");
     }
 
-    private static double Rated(DeviceSlot device, RuleContext context)
+    private static double Rated(DeviceSlot device, in RuleContext context)
     {
         var rated = context.RatedPowerW(device.Id);
         return rated > 0 ? rated : context.Thresholds.DefaultLampRatedW;

@@ -10,7 +10,7 @@ internal sealed class NoiseRule : IAlarmRule
 
     public string AlarmType => AlarmTypes.Noise;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context)
     {
         if (device.Number("noiseDb") is not { } noise)
         {
@@ -20,6 +20,6 @@ internal sealed class NoiseRule : IAlarmRule
         return noise > context.Thresholds.NoiseLimitAt(context.LocalTime) ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
 
-    public string Describe(DeviceSlot device, RuleContext context) =>
+    public string Describe(DeviceSlot device, in RuleContext context) =>
         string.Create(CultureInfo.InvariantCulture, $"noiseDb {device.Number("noiseDb"):0.#} > {context.Thresholds.NoiseLimitAt(context.LocalTime):0.#} dB(A)");
 }

@@ -10,7 +10,7 @@ internal sealed class ThresholdRule(DeviceKind kind, string metric, string alarm
 
     public string AlarmType => alarmType;
 
-    public RuleOutcome Check(DeviceSlot device, RuleContext context)
+    public RuleOutcome Check(DeviceSlot device, in RuleContext context)
     {
         if (device.Number(metric) is not { } value)
         {
@@ -20,6 +20,6 @@ internal sealed class ThresholdRule(DeviceKind kind, string metric, string alarm
         return value > limit(context.Thresholds) ? RuleOutcome.Alarm : RuleOutcome.Normal;
     }
 
-    public string Describe(DeviceSlot device, RuleContext context) =>
+    public string Describe(DeviceSlot device, in RuleContext context) =>
         string.Create(CultureInfo.InvariantCulture, $"{metric} {device.Number(metric):0.##} > {limit(context.Thresholds):0.##}");
 }
