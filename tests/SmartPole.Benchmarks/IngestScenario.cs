@@ -40,6 +40,7 @@ internal sealed class IngestScenario : IScenario
             await influx.CreateDatabaseAsync(db);
             await using var server = await ServerProcess.StartAsync($"--Influx:Url={influx.Url}", $"--Influx:Database={db}", "--Logging:LogLevel:Default=Warning");
             var summaryFile = Path.Combine(work.Path, "summary.json");
+            var serverCpuBefore = ProcessStats.CpuSeconds(server.ProcessId);
             var clock = Stopwatch.StartNew();
             await using (var sim = ManagedProcess.Start("dotnet",
             [
@@ -87,11 +88,16 @@ internal sealed class IngestScenario : IScenario
             }
 
             var endToEnd = double.IsNaN(allStoredAt) ? clock.Elapsed.TotalSeconds : allStoredAt;
+
+            // CPU time per frame does not depend on what else the machine runs, as rates on a shared machine do.
+            var serverCpu = ProcessStats.CpuSeconds(server.ProcessId) - serverCpuBefore;
             report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "frames/s acknowledged (simulator)", "frames/s", framesAcked / simSeconds, conditions);
             report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "frames/s stored end to end", "frames/s", framesAcked / endToEnd, conditions + "; until the last data point is in influxd");
             report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "lines/s stored end to end", "lines/s", storedLines / endToEnd, conditions);
             report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "data points/s stored end to end", "values/s", storedPoints / endToEnd, conditions);
             report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "data points lost", "values", dataPoints - storedPoints, "data points the simulator sent minus COUNT(*) in influxd");
+            report.Record(Scenario, "simulator → server → influxd", "SmartPole server", "server CPU per frame", "µs", framesAcked > 0 ? serverCpu / framesAcked * 1e6 : double.NaN,
+                "server user + system CPU time from the simulator's start until the last data point is in influxd, divided by the frames acknowledged");
             if (framesSent != framesAcked || storedPoints != dataPoints || storedLines != lines)
             {
                 report.Note(Scenario, $"run {run}: frames sent {framesSent:N0}, acked {framesAcked:N0}; lines sent {lines:N0}, stored {storedLines:N0}; data points sent {dataPoints:N0}, stored {storedPoints:N0}");

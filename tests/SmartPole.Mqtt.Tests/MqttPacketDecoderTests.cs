@@ -247,6 +247,45 @@ public sealed class MqttPacketDecoderTests
         Assert.Equal(0, complete.Length);
     }
 
+    [Fact]
+    public void A_topic_published_again_on_a_connection_is_the_same_string()
+    {
+        var decoder = new MqttPacketDecoder();
+        var first = Publish("sp/c/p/telemetry");
+        var again = Publish("sp/c/p/telemetry");
+
+        var a = DecodeWith(decoder, first);
+        var b = DecodeWith(decoder, again);
+
+        Assert.Equal("sp/c/p/telemetry", b.Topic);
+        Assert.Same(a.Topic, b.Topic);
+    }
+
+    [Fact]
+    public void A_remembered_topic_does_not_let_a_different_invalid_one_through()
+    {
+        var decoder = new MqttPacketDecoder();
+        DecodeWith(decoder, Publish("sp/c/p/telemetry"));
+
+        // Same length as the remembered topic, but with a wildcard, which a topic name may not hold (§4.7.1).
+        var invalid = Publish("sp/c/+/telemetry");
+
+        Assert.Throws<MqttProtocolException>(() => DecodeWith(decoder, invalid));
+    }
+
+    private static byte[] Publish(string topic)
+    {
+        var name = Encoding.UTF8.GetBytes(topic);
+        return [0x30, (byte)(2 + name.Length + 1), 0x00, (byte)name.Length, .. name, (byte)'x'];
+    }
+
+    private static PublishPacket DecodeWith(MqttPacketDecoder decoder, byte[] bytes)
+    {
+        var sequence = new ReadOnlySequence<byte>(bytes);
+        Assert.True(decoder.TryDecode(ref sequence, out var packet));
+        return Assert.IsType<PublishPacket>(packet);
+    }
+
     internal static List<MqttPacket> DecodeAll(IReadOnlyList<byte[]> wire, MqttProtocolVersion version)
     {
         var decoder = new MqttPacketDecoder(version);

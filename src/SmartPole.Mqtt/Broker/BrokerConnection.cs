@@ -156,12 +156,29 @@ internal sealed class BrokerConnection : IDisposable
         {
             var result = await input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
+
+            // The answers to one read's packets (PUBACKs mostly) leave in one write: the write loop wakes once.
+            _outbound.Hold();
             try
             {
                 while (_decoder.TryDecode(ref buffer, out var packet))
                 {
                     _lastActivity = _broker.TimeProvider.GetTimestamp();
-                    if (!await HandleAsync(packet!, cancellationToken))
+                    var handling = HandleAsync(packet!, cancellationToken);
+                    bool goOn;
+                    if (handling.IsCompletedSuccessfully)
+                    {
+                        goOn = handling.Result;
+                    }
+                    else
+                    {
+                        // A wait (a full pole mailbox, an auth hook): what is answered so far goes out meanwhile.
+                        _outbound.Release();
+                        goOn = await handling;
+                        _outbound.Hold();
+                    }
+
+                    if (!goOn)
                     {
                         return;
                     }
@@ -174,6 +191,7 @@ internal sealed class BrokerConnection : IDisposable
             }
             finally
             {
+                _outbound.Release();
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
         }

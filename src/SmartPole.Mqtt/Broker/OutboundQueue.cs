@@ -15,6 +15,8 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
     private bool _readerWaiting;
     private bool _completed;
+    private bool _held;
+    private bool _wakeDeferred;
 
     /// <summary>Adds a packet; false once the queue is completed.</summary>
     public bool TryWrite(MqttPacket packet)
@@ -32,6 +34,12 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
                 return true;
             }
 
+            if (_held)
+            {
+                _wakeDeferred = true;
+                return true;
+            }
+
             _readerWaiting = false;
         }
 
@@ -39,17 +47,31 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
         return true;
     }
 
-    /// <summary>No more packets: the reader drains what is queued, then <see cref="WaitToReadAsync"/> answers false.</summary>
-    public void Complete()
+    /// <summary>
+    /// Holds the reader's wake-up until <see cref="Release"/>: the connection's read loop holds it while it
+    /// handles the packets of one socket read, so their acknowledgements leave in one write and one flush
+    /// instead of waking the write loop (and a send) per packet. Packets are queued as usual meanwhile.
+    /// </summary>
+    public void Hold()
     {
         lock (_gate)
         {
-            if (_completed)
+            _held = true;
+        }
+    }
+
+    /// <summary>Ends a <see cref="Hold"/>, waking the reader when packets arrived meanwhile.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _held = false;
+            if (!_wakeDeferred)
             {
                 return;
             }
 
-            _completed = true;
+            _wakeDeferred = false;
             if (!_readerWaiting)
             {
                 return;
@@ -58,7 +80,34 @@ internal sealed class OutboundQueue : IValueTaskSource<bool>
             _readerWaiting = false;
         }
 
-        _signal.SetResult(false);
+        _signal.SetResult(true);
+    }
+
+    /// <summary>No more packets: the reader drains what is queued, then <see cref="WaitToReadAsync"/> answers false.</summary>
+    public void Complete()
+    {
+        bool pending;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            _wakeDeferred = false;
+            if (!_readerWaiting)
+            {
+                return;
+            }
+
+            _readerWaiting = false;
+
+            // Packets queued during a hold are still drained before the reader hears of the end.
+            pending = _items is { Count: > 0 };
+        }
+
+        _signal.SetResult(pending);
     }
 
     public bool TryRead(out MqttPacket packet)

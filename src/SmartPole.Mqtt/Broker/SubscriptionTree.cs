@@ -77,11 +77,11 @@ internal sealed class SubscriptionTree : IDisposable
     /// <summary>Adds every subscription whose filter matches <paramref name="topic"/> to <paramref name="matches"/>.</summary>
     public void Match(string topic, List<BrokerSubscription> matches)
     {
-        var levels = topic.Split('/');
         _lock.EnterReadLock();
         try
         {
-            Match(_root, levels, 0, matches, dollarTopic: topic.StartsWith('$'));
+            // The topic's levels are walked as spans: routing a message allocates no level strings.
+            Match(_root, topic, 0, matches, dollarTopic: topic.StartsWith('$'));
         }
         finally
         {
@@ -91,38 +91,41 @@ internal sealed class SubscriptionTree : IDisposable
 
     public void Dispose() => _lock.Dispose();
 
-    private static void Match(Node node, string[] levels, int index, List<BrokerSubscription> matches, bool dollarTopic)
+    /// <summary>Matches the level of <paramref name="topic"/> that starts at <paramref name="start"/> (its length: past the last level).</summary>
+    private static void Match(Node node, string topic, int start, List<BrokerSubscription> matches, bool dollarTopic)
     {
-        if (node.Children is null)
+        if (node.Children is not { } children)
         {
             return;
         }
 
         // §4.7.2: a filter starting with a wildcard does not match a topic starting with '$'.
-        var wildcardsAllowed = !(dollarTopic && index == 0);
-        if (wildcardsAllowed && node.Children.TryGetValue("#", out var hash))
+        var wildcardsAllowed = !(dollarTopic && start == 0);
+        if (wildcardsAllowed && children.TryGetValue("#", out var hash))
         {
             AddAll(hash, matches);
         }
 
-        if (index == levels.Length)
+        if (start > topic.Length)
         {
             return;
         }
 
-        var last = index == levels.Length - 1;
-        if (node.Children.TryGetValue(levels[index], out var exact))
+        var slash = topic.IndexOf('/', start);
+        var last = slash < 0;
+        var end = last ? topic.Length : slash;
+        if (children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(topic.AsSpan(start, end - start), out var exact))
         {
-            Descend(exact, levels, index, matches, dollarTopic, last);
+            Descend(exact, topic, end + 1, matches, dollarTopic, last);
         }
 
-        if (wildcardsAllowed && node.Children.TryGetValue("+", out var plus))
+        if (wildcardsAllowed && children.TryGetValue("+", out var plus))
         {
-            Descend(plus, levels, index, matches, dollarTopic, last);
+            Descend(plus, topic, end + 1, matches, dollarTopic, last);
         }
     }
 
-    private static void Descend(Node child, string[] levels, int index, List<BrokerSubscription> matches, bool dollarTopic, bool last)
+    private static void Descend(Node child, string topic, int next, List<BrokerSubscription> matches, bool dollarTopic, bool last)
     {
         if (last)
         {
@@ -137,7 +140,7 @@ internal sealed class SubscriptionTree : IDisposable
             return;
         }
 
-        Match(child, levels, index + 1, matches, dollarTopic);
+        Match(child, topic, next, matches, dollarTopic);
     }
 
     private static void AddAll(Node node, List<BrokerSubscription> matches)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace SmartPole.Mqtt.Formatter;
 
@@ -107,6 +108,28 @@ internal ref struct MqttBufferReader
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// A PUBLISH topic name: from <paramref name="cache"/> when its bytes are a topic read before
+    /// (<paramref name="known"/> true: already checked), else read as a UTF-8 string still to be checked.
+    /// </summary>
+    public string ReadTopicName(MqttTopicCache cache, out bool known)
+    {
+        var head = _reader.UnreadSpan;
+        if (head.Length >= 2)
+        {
+            var length = BinaryPrimitives.ReadUInt16BigEndian(head);
+            if (head.Length >= 2 + length && cache.TryGet(head.Slice(2, length), out var topic))
+            {
+                _reader.Advance(2 + length);
+                known = true;
+                return topic;
+            }
+        }
+
+        known = false;
+        return ReadString();
     }
 
     /// <summary>A reader over the next <paramref name="length"/> bytes (a property block), advancing past them.</summary>

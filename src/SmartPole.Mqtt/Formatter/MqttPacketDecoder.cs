@@ -16,6 +16,9 @@ internal sealed class MqttPacketDecoder(MqttProtocolVersion version = MqttProtoc
 
     private static readonly ushort[] AllowedIn = BuildPropertyTable();
 
+    // Created by the first PUBLISH: most connections of a subscriber-only client never need it.
+    private MqttTopicCache? _topics;
+
     /// <summary>The connection's protocol version; a broker learns it from CONNECT.</summary>
     public MqttProtocolVersion Version { get; set; } = version;
 
@@ -212,7 +215,7 @@ internal sealed class MqttPacketDecoder(MqttProtocolVersion version = MqttProtoc
 
         var packet = new PublishPacket
         {
-            Topic = reader.ReadString(),
+            Topic = reader.ReadTopicName(_topics ??= new MqttTopicCache(), out var known),
             Qos = (MqttQualityOfService)qos,
             Dup = dup,
             Retain = (flags & 0x01) != 0,
@@ -223,9 +226,10 @@ internal sealed class MqttPacketDecoder(MqttProtocolVersion version = MqttProtoc
         }
 
         packet.Properties = ReadProperties(ref reader, (int)MqttPacketType.Publish);
-        if (packet.Topic.Length > 0 || packet.Properties?.TopicAlias is null)
+        if (!known && (packet.Topic.Length > 0 || packet.Properties?.TopicAlias is null))
         {
             MqttTopic.ValidateName(packet.Topic);
+            _topics.Add(packet.Topic);
         }
 
         packet.Payload = reader.ReadRemainingBytes();

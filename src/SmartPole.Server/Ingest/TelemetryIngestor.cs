@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SmartPole.Actors;
 using SmartPole.Domain.Alarms;
 using SmartPole.Domain.Telemetry;
@@ -14,6 +15,11 @@ namespace SmartPole.Server.Ingest;
 /// </summary>
 internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry registry, DeadLetterLog deadLetters)
 {
+    // Telemetry topics seen, parsed once: a pole publishes on the same topic for its whole life. Bounded:
+    // past the cap a topic is parsed per message, as before.
+    private const int MaxRoutes = 100_000;
+
+    private readonly ConcurrentDictionary<string, PoleRoute> _routes = new(StringComparer.Ordinal);
     private long _frames;
 
     /// <summary>Frames handed to pole actors since start.</summary>
@@ -23,6 +29,12 @@ internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry
     public async ValueTask HandleAsync(MqttInboundMessage inbound, CancellationToken cancellationToken)
     {
         var message = inbound.Message;
+        if (_routes.TryGetValue(message.Topic, out var route))
+        {
+            await HandleTelemetryAsync(inbound, route.Topic, route.Key, cancellationToken);
+            return;
+        }
+
         if (!PoleTopic.TryParse(message.Topic, out var topic, out var topicError))
         {
             deadLetters.Add(message.Topic, inbound.ClientId, null, topicError!, message.Payload.Span);
@@ -33,6 +45,11 @@ internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry
         switch (topic.Kind)
         {
             case PoleTopicKind.Telemetry:
+                if (_routes.Count < MaxRoutes)
+                {
+                    _routes.TryAdd(message.Topic, new PoleRoute(topic, key));
+                }
+
                 await HandleTelemetryAsync(inbound, topic, key, cancellationToken);
                 return;
             case PoleTopicKind.Status:
@@ -76,8 +93,15 @@ internal sealed class TelemetryIngestor(ActorHost<PoleActor> poles, CityRegistry
             deadLetters.Add(message.Topic, inbound.ClientId, rejected.DeviceId, rejected.Reason, message.Payload.Span);
         }
 
-        registry.EnsurePole(topic.City, topic.Pole);
+        // Looked up first: registering takes a lock and a new record, and the pole is nearly always known.
+        if (registry.Find(topic.City, topic.Pole) is null)
+        {
+            registry.EnsurePole(topic.City, topic.Pole);
+        }
+
         Interlocked.Increment(ref _frames);
         await poles.TellAsync(key, (actor, _) => actor.ApplyAsync(frame), cancellationToken);
     }
+
+    private sealed record PoleRoute(PoleTopic Topic, string Key);
 }
