@@ -126,13 +126,20 @@ internal static class TenancyApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Manifest(
-        string city, [FromQuery] ManifestCredentials? credentials, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
+        string city, [FromQuery] string? credentials, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
     {
+        // Parsed here rather than bound: the binder is case-sensitive, and the documented values are camel case (rotateAll).
+        var mode = ManifestCredentials.IssueMissing;
+        if (credentials is not null && (!Enum.TryParse(credentials, ignoreCase: true, out mode) || !Enum.IsDefined(mode)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid", detail: $"credentials must be issueMissing, rotateAll or none, not '{credentials}'.");
+        }
+
         var store = await registry.StoreAsync;
         using var output = new MemoryStream();
         return await Guard<FileContentHttpResult>(async () =>
         {
-            await store.WriteManifestAsync(city, credentials ?? ManifestCredentials.IssueMissing, output, Actor(context), cancellationToken);
+            await store.WriteManifestAsync(city, mode, output, Actor(context), cancellationToken);
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.File(output.ToArray(), "application/json", $"{city}-manifest.json");
         });
