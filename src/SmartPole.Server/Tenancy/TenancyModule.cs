@@ -22,6 +22,7 @@ internal static class TenancyModule
         services.AddSingleton<BrokerGuard>();
         services.AddSingleton<CityAccess>();
         services.AddSingleton<BridgeGuard>();
+        services.AddSingleton<DemoTenant>();
         return builder;
     }
 
