@@ -148,6 +148,31 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     /// <summary>
+    /// Closes the live connection of <paramref name="clientId"/> (a 5.0 client is sent DISCONNECT with
+    /// <paramref name="reason"/>, a 3.1.1 client is just closed), e.g. because its credential was revoked;
+    /// returns once the connection has ended, false when the client had none. Its will is published as
+    /// for any other server-side close; a persistent session is kept for its next (authenticated) login.
+    /// </summary>
+    public async Task<bool> DisconnectClientAsync(string clientId, MqttReasonCode reason = MqttReasonCode.AdministrativeAction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        BrokerConnection? connection;
+        lock (_sessionsGate)
+        {
+            connection = _sessions.TryGetValue(clientId, out var session) ? session.Owner : null;
+        }
+
+        if (connection is null || !_connections.TryGetValue(connection, out var done))
+        {
+            return false;
+        }
+
+        connection.Close(reason);
+        await done.Task.WaitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Serves one connection that is already accepted (e.g. MQTT over WebSocket): returns when it closes.
     /// Completes both sides of <paramref name="transport"/>.
     /// </summary>

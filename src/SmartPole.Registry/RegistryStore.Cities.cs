@@ -37,6 +37,31 @@ public sealed partial class RegistryStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces the settings of <paramref name="city"/> (thresholds, lighting calendar, reporting
+    /// interval, dashboard) and returns the city; <see cref="CitySettingsChanged"/> tells the live
+    /// poles. Throws <see cref="RegistryException"/> when the city is unknown or the settings invalid.
+    /// </summary>
+    public async Task<CityRecord> UpdateCitySettingsAsync(string city, CitySettings settings, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.QueryAsync(transaction, $"SELECT {CityColumns} FROM cities WHERE id = @id", ReadCity, cancellationToken, ("@id", city));
+        if (rows.Count == 0)
+        {
+            throw new RegistryException(RegistryErrorKind.NotFound, $"No city '{city}'.");
+        }
+
+        var updated = rows[0] with { Settings = settings };
+        ValidateCity(updated);
+        await connection.ExecuteAsync(transaction, "UPDATE cities SET settings = @settings WHERE id = @id", cancellationToken, ("@settings", SettingsJson.Write(settings)), ("@id", city));
+        await WriteAuditAsync(connection, transaction, city, actor, "city.settings", AuditOutcome.Succeeded, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Raise(CitySettingsChanged, updated, nameof(CitySettingsChanged));
+        return updated;
+    }
+
     /// <summary>The city, or null.</summary>
     public async Task<CityRecord?> FindCityAsync(string city, CancellationToken cancellationToken = default)
     {

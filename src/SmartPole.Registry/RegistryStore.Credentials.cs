@@ -58,6 +58,11 @@ public sealed partial class RegistryStore
         await WriteAuditAsync(connection, transaction, city, actor, "credentials.issue", AuditOutcome.Succeeded,
             string.Create(CultureInfo.InvariantCulture, $"{issued.Length} pole credentials{(rotate ? " (rotated)" : "")}"), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (rotate && issued.Length > 0)
+        {
+            Raise(MqttCredentialsRevoked, issued.Select(c => c.Username).ToList(), nameof(MqttCredentialsRevoked));
+        }
+
         return issued;
     }
 
@@ -76,6 +81,7 @@ public sealed partial class RegistryStore
         await WriteAuditAsync(connection, transaction, city, actor, "credentials.issue", AuditOutcome.Succeeded,
             string.Create(CultureInfo.InvariantCulture, $"gateway '{gateway}' with {poles.Count} poles"), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Raise(MqttCredentialsRevoked, [credential.Username], nameof(MqttCredentialsRevoked));
         return credential;
     }
 
@@ -91,6 +97,7 @@ public sealed partial class RegistryStore
 
         await connection.ExecuteAsync(null, "UPDATE mqtt_credentials SET revoked_at = @at WHERE username = @u", cancellationToken, ("@at", NowMs), ("@u", username));
         await WriteAuditAsync(connection, null, city[0], actor, "credentials.revoke", AuditOutcome.Succeeded, username, cancellationToken);
+        Raise(MqttCredentialsRevoked, [username], nameof(MqttCredentialsRevoked));
         return true;
     }
 

@@ -101,6 +101,11 @@ public sealed partial class RegistryStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (changed > 0)
+        {
+            Raise(ApiKeyRevoked, keyId, nameof(ApiKeyRevoked));
+        }
+
         return changed > 0;
     }
 

@@ -20,6 +20,7 @@ public sealed partial class RegistryStore
             cancellationToken, ("@city", city), ("@hash", _hasher.Hash(secret)), ("@at", NowMs));
         await WriteAuditAsync(connection, transaction, city, actor, "provisioning.key", AuditOutcome.Succeeded, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Raise(MqttCredentialsRevoked, [MqttPrincipal.ProvisionerUsername(city)], nameof(MqttCredentialsRevoked));
         return secret;
     }
 

@@ -14,6 +14,7 @@ IScenario[] scenarios =
     new LivePathScenario(),
     new SimulatorScenario(),
     new DashboardScenario(),
+    new TenancyScenario(),
 ];
 var names = scenarios.Select(s => s.Name).ToArray();
 

@@ -64,6 +64,9 @@ public sealed class TenancyServer : IAsyncLifetime
         _data.Dispose();
     }
 
+    /// <summary>A WebSocket client of the in-memory server (the hub, as a browser reaches it).</summary>
+    internal Microsoft.AspNetCore.TestHost.WebSocketClient WebSockets() => _factory.Server.CreateWebSocketClient();
+
     /// <summary>A REST client sending <paramref name="key"/> as X-Api-Key (none when null).</summary>
     public HttpClient Client(string? key)
     {

@@ -15,6 +15,7 @@ internal sealed partial class DemoCityService(
     IOptions<DemoOptions> options,
     CityRegistry registry,
     MqttEdgeService edge,
+    Tenancy.DemoTenant tenant,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
     ILogger<DemoCityService> logger) : BackgroundService
@@ -43,6 +44,9 @@ internal sealed partial class DemoCityService(
         }
 
         LogDemo(DemoCity.Shenzhen.Poles.Count, DemoCity.Shenzhen.NameEn);
+
+        // Secured demo (Mqtt:AllowAnonymous=false): the poles log in with credentials from the registry, one connection each.
+        var credentials = await tenant.CredentialsAsync(DemoCity.Shenzhen, stoppingToken);
         var fleet = new FleetRunner(
             DemoCity.Shenzhen,
             new FleetOptions
@@ -51,7 +55,8 @@ internal sealed partial class DemoCityService(
                 Interval = options.Value.Interval,
                 Qos = MqttQualityOfService.AtLeastOnce,
                 Seed = options.Value.Seed,
-                PolesPerConnection = 20,
+                PolesPerConnection = credentials.Count > 0 ? 1 : 20,
+                Credentials = credentials,
             },
             loggerFactory,
             timeProvider);
@@ -64,7 +69,7 @@ internal sealed partial class DemoCityService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: seeding {Poles} simulated poles of {City}; anonymous MQTT clients are accepted")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: seeding {Poles} simulated poles of {City} (open or secured: see the mode logged at start)")]
     private partial void LogDemo(int poles, string city);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo mode needs the embedded broker (Mqtt:Enabled=true); the demo city has no simulated poles")]

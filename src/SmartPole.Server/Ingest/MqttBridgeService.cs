@@ -16,6 +16,7 @@ internal sealed partial class MqttBridgeService(
     IOptions<MqttEdgeOptions> edgeOptions,
     IOptions<MqttBridgeOptions> bridgeOptions,
     TelemetryIngestor ingestor,
+    Tenancy.BridgeGuard acl,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
     ILogger<MqttBridgeService> logger) : BackgroundService, IMqttEdge, IAsyncDisposable
@@ -103,7 +104,14 @@ internal sealed partial class MqttBridgeService(
         {
             // Not the stopping token: a frame taken from the broker is acknowledged once the handler returns,
             // so it must not be cut short half-way at shutdown; the client stops feeding it first.
-            MessageReceivedAsync = message => ingestor.HandleAsync(new MqttInboundMessage { ClientId = via, Username = null, Message = message }, CancellationToken.None),
+            MessageReceivedAsync = async message =>
+            {
+                // The external broker did the login: our ACL still decides what reaches the twins.
+                if (await acl.AdmitAsync(message.Topic))
+                {
+                    await ingestor.HandleAsync(new MqttInboundMessage { ClientId = via, Username = null, Message = message }, CancellationToken.None);
+                }
+            },
         };
         _client = client;
         return base.StartAsync(cancellationToken);

@@ -4,7 +4,8 @@ namespace SmartPole.Server.Poles;
 
 /// <summary>
 /// One city's pole settings (configuration <c>Cities:{cityId}</c>, e.g.
-/// <c>--Cities:harbin:Thresholds:CabinetTempC=55</c>). A city without a section gets the defaults.
+/// <c>--Cities:harbin:Thresholds:CabinetTempC=55</c>). A city of the tenants' registry uses the registry's
+/// settings instead; a city in neither gets the defaults.
 /// </summary>
 public sealed class CityPoleOptions
 {

@@ -34,12 +34,29 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
     // Both touched only inside turns, which never overlap: no synchronisation needed.
     private bool _feedMarked;
     private bool _unsaved;
+    private long _settingsGeneration;
 
-    private PoleTwin Twin => _twin ?? throw new InvalidOperationException("pole actor used before activation");
+    // Every turn reaches the twin through here: a city whose settings changed since the last turn
+    // is applied first, so a new threshold holds from the next frame on, without a restart.
+    private PoleTwin Twin
+    {
+        get
+        {
+            var twin = _twin ?? throw new InvalidOperationException("pole actor used before activation");
+            if (services.Settings.Generation != _settingsGeneration)
+            {
+                _settingsGeneration = services.Settings.Generation;
+                twin.Configure(services.Settings.For(twin.City, twin.Pole));
+            }
+
+            return twin;
+        }
+    }
 
     protected override async Task OnActivateAsync(CancellationToken ct)
     {
         var (city, pole) = PoleKey.Parse(Key);
+        _settingsGeneration = services.Settings.Generation;
         var settings = services.Settings.For(city, pole);
         var saved = await services.State.ReadAsync(StateType, Key, ct);
         _twin = saved is null

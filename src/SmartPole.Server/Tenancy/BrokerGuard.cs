@@ -46,6 +46,47 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
         broker.AuthenticateAsync = AuthenticateAsync;
         broker.AuthorizePublishAsync = m => AuthorizeAsync(m.ClientId, m.Username, m.Message.Topic, AclAction.Publish);
         broker.AuthorizeSubscribeAsync = s => AuthorizeAsync(s.ClientId, s.Username, s.TopicFilter, AclAction.Subscribe);
+        _ = WatchRevocationsAsync(broker);
+    }
+
+    /// <summary>Closes every open session logged in with one of <paramref name="usernames"/>; returns how many were closed.</summary>
+    public async Task<int> DisconnectAsync(MqttBroker broker, IReadOnlyCollection<string> usernames)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var names = usernames.ToHashSet(StringComparer.Ordinal);
+        var clients = new List<string>();
+        foreach (var (clientId, principal) in _byClient)
+        {
+            // Forgotten first: the session's next publish or subscribe is refused even before the close lands.
+            if (names.Contains(principal.Username) && _byClient.TryRemove(KeyValuePair.Create(clientId, principal)))
+            {
+                clients.Add(clientId);
+            }
+        }
+
+        var closed = await Task.WhenAll(clients.Select(c => broker.DisconnectClientAsync(c, MqttReasonCode.NotAuthorized)));
+        foreach (var clientId in clients)
+        {
+            LogSessionClosed(clientId);
+        }
+
+        return closed.Count(c => c);
+    }
+
+    private async Task WatchRevocationsAsync(MqttBroker broker)
+    {
+        RegistryStore store;
+        try
+        {
+            store = await registry.StoreAsync;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The registry failed to open: the host stops on that error; nothing to watch.
+            return;
+        }
+
+        store.MqttCredentialsRevoked += usernames => _ = DisconnectAsync(broker, usernames);
     }
 
     private async ValueTask<MqttConnectReasonCode> AuthenticateAsync(MqttConnectContext context)
@@ -157,6 +198,9 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT {Action} refused for {Username} on {Topic}: {Reason}")]
     private partial void LogRefused(string username, AclAction action, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT session {ClientId} closed: its credential was revoked or replaced")]
+    private partial void LogSessionClosed(string clientId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning request from {ClientId} in {City} ignored: {Error}")]
     private partial void LogBadProvisioning(string clientId, string city, string error);

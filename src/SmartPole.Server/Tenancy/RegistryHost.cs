@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using SmartPole.Domain.Cities;
 using SmartPole.Registry;
@@ -19,17 +20,22 @@ internal sealed partial class RegistryHost(
     IOptions<TenancyOptions> tenancy,
     TenancyMode mode,
     CityRegistry cities,
+    PoleSettingsProvider poleSettings,
     TimeProvider timeProvider,
     ILogger<RegistryHost> logger) : IHostedService, IAsyncDisposable
 {
     private readonly TaskCompletionSource<RegistryStore> _store = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile HashSet<string> _tenants = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FrozenSet<string>> _registeredPoles = new(StringComparer.Ordinal);
 
     /// <summary>The registry once open (callers during start-up wait for it).</summary>
     public Task<RegistryStore> StoreAsync => _store.Task;
 
     /// <summary>True when <paramref name="city"/> is a city of the registry (a tenant), not a city only seen in open mode.</summary>
     public bool IsTenant(string city) => _tenants.Contains(city);
+
+    /// <summary>True when <paramref name="pole"/> is registered in tenant <paramref name="city"/> (not merely seen on the wire).</summary>
+    public bool IsRegisteredPole(string city, string pole) => _registeredPoles.TryGetValue(city, out var poles) && poles.Contains(pole);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,6 +49,8 @@ internal sealed partial class RegistryHost(
             {
                 await SyncAsync(store, city.Id, cancellationToken);
             }
+
+            store.CitySettingsChanged += UseSettings;
 
             if (mode.RequireOperatorKeys && !await store.HasPlatformAdminAsync(cancellationToken))
             {
@@ -91,8 +99,14 @@ internal sealed partial class RegistryHost(
 
         var poles = await store.ListPolesAsync(city, cancellationToken);
         cities.AddCity(new CityInfo(record.Id, record.NameZh, record.NameEn, record.TimeZone, poles.Select(p => p.ToPoleInfo()).ToList()));
+        _registeredPoles[city] = poles.Select(p => p.Id).ToFrozenSet(StringComparer.Ordinal);
         _tenants = new HashSet<string>(_tenants, StringComparer.Ordinal) { city };
+        UseSettings(record);
     }
+
+    // The registry's thresholds, calendar and interval win over the city's configuration section.
+    private void UseSettings(CityRecord city) =>
+        poleSettings.UseCitySettings(city.Id, city.Settings.Thresholds, city.Settings.Lighting, TimeSpan.FromSeconds(city.Settings.ReportingIntervalS));
 
     private async Task WriteFirstAdminKeyAsync(RegistryStore store, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ internal static class TenancyApi
         city.MapPost("/provisioning/allow", AllowProvisioning).WithSummary("Let registered poles be claimed by self-provisioning gateways");
         city.MapGet("/provisioning/pending", PendingProvisioning).WithSummary("Provisioning requests awaiting approval");
         city.MapPost("/provisioning/pending/{requestId}/approve", ApproveProvisioning).WithSummary("Approve a waiting provisioning request");
+        city.MapGet("/settings", Settings).WithSummary("The city's thresholds, lighting calendar, reporting interval and dashboard settings");
+        city.MapPut("/settings", UpdateSettings).WithSummary("Replace the city's settings; live poles use them from their next message");
+        city.MapDelete("/credentials/{username}", RevokeCredential).WithSummary("Revoke a pole's or gateway's MQTT credential; its open sessions are closed at once");
         city.MapGet("/audit", Audit).WithSummary("The city's audit log, newest first");
         return app;
     }
@@ -123,13 +126,20 @@ internal static class TenancyApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Manifest(
-        string city, [FromQuery] ManifestCredentials? credentials, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
+        string city, [FromQuery] string? credentials, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
     {
+        // Parsed here rather than bound: the binder is case-sensitive, and the documented values are camel case (rotateAll).
+        var mode = ManifestCredentials.IssueMissing;
+        if (credentials is not null && (!Enum.TryParse(credentials, ignoreCase: true, out mode) || !Enum.IsDefined(mode)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid", detail: $"credentials must be issueMissing, rotateAll or none, not '{credentials}'.");
+        }
+
         var store = await registry.StoreAsync;
         using var output = new MemoryStream();
         return await Guard<FileContentHttpResult>(async () =>
         {
-            await store.WriteManifestAsync(city, credentials ?? ManifestCredentials.IssueMissing, output, Actor(context), cancellationToken);
+            await store.WriteManifestAsync(city, mode, output, Actor(context), cancellationToken);
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.File(output.ToArray(), "application/json", $"{city}-manifest.json");
         });
@@ -175,6 +185,34 @@ internal static class TenancyApi
             await store.ApproveProvisioningAsync(city, requestId, Actor(context), cancellationToken);
             return TypedResults.NoContent();
         });
+    }
+
+    private static async Task<Results<Ok<CitySettings>, ProblemHttpResult>> Settings(string city, RegistryHost registry, CancellationToken cancellationToken)
+    {
+        var store = await registry.StoreAsync;
+        return await store.FindCityAsync(city, cancellationToken) is { } record
+            ? TypedResults.Ok(record.Settings)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "NotFound", detail: $"No city '{city}'.");
+    }
+
+    private static async Task<Results<Ok<CitySettings>, ProblemHttpResult>> UpdateSettings(string city, CitySettings settings, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
+    {
+        var store = await registry.StoreAsync;
+        return await Guard(async () => TypedResults.Ok((await store.UpdateCitySettingsAsync(city, settings, Actor(context), cancellationToken)).Settings));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeCredential(string city, string username, HttpContext context, RegistryHost registry, CancellationToken cancellationToken)
+    {
+        // The user name names its city: an admin of one city cannot revoke another's poles through their own route.
+        if (!username.StartsWith(city + ".", StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "NotFound", detail: $"No working credential '{username}' in city '{city}'.");
+        }
+
+        var store = await registry.StoreAsync;
+        return await store.RevokeMqttCredentialAsync(username, Actor(context), cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "NotFound", detail: $"No working credential '{username}' in city '{city}'.");
     }
 
     private static async Task<Ok<IReadOnlyList<AuditEntry>>> Audit(string city, [FromQuery] int? limit, RegistryHost registry, CancellationToken cancellationToken)

@@ -21,6 +21,8 @@ internal static class TenancyModule
         services.AddSingleton(sp => new LoginRateLimiter(sp.GetRequiredService<IOptions<RegistryOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BrokerGuard>();
         services.AddSingleton<CityAccess>();
+        services.AddSingleton<BridgeGuard>();
+        services.AddSingleton<DemoTenant>();
         return builder;
     }
 
