@@ -190,7 +190,10 @@ public sealed class MqttClientAgainstMosquittoTests : IAsyncLifetime
     [InlineData(MqttQualityOfService.ExactlyOnce)]
     public async Task Client_rides_through_a_mosquitto_restart_mid_stream_and_loses_no_message(MqttQualityOfService qos)
     {
-        await using var mosquitto = await MosquittoBroker.StartAsync();
+        // A window wider than anything in flight here: Mosquitto 2.0 restores what lay beyond its window
+        // (default 20) as new PUBLISHes, even messages it had already sent PUBREL for, which a subscriber
+        // must then deliver again (MosquittoRestartQos2Tests shows it with raw packets).
+        await using var mosquitto = await MosquittoBroker.StartAsync("max_inflight_messages 1000");
         var received = new ConcurrentDictionary<int, int>();
         var subscriber = await ConnectAsync("durable-sub", o => Durable(o, mosquitto.Port));
         subscriber.MessageReceivedAsync = m =>
@@ -235,11 +238,7 @@ public sealed class MqttClientAgainstMosquittoTests : IAsyncLifetime
         Assert.True(publisher.SessionPresent, "the publisher's session did not survive the restart");
         if (qos == MqttQualityOfService.ExactlyOnce)
         {
-            // Open finding (issue 4): in about one clean-clone run in two or three, the one QoS 2 message in flight
-            // as Mosquitto stops is delivered twice. Whether our client resends a PUBLISH it should have followed
-            // with PUBREL, or Mosquitto's saved state forgets the id, is not yet known; any other duplicate fails.
-            var duplicated = received.Where(r => r.Value != 1).ToList();
-            Assert.True(duplicated.Count <= 1 && duplicated.All(r => r.Value == 2), $"delivered more than once: {string.Join(", ", duplicated.Select(r => $"{r.Key}×{r.Value}"))}");
+            Assert.All(received, r => Assert.True(r.Value == 1, $"message {r.Key} delivered {r.Value} times"));
         }
     }
 
