@@ -242,6 +242,56 @@ public sealed class MqttClientAgainstMosquittoTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Publishes_made_in_order_reach_mosquitto_in_order_across_reconnects()
+    {
+        var firstArrivals = new List<int>();
+        var seen = new HashSet<int>();
+        var subscriber = await ConnectAsync("order-sub");
+        subscriber.MessageReceivedAsync = m =>
+        {
+            var n = int.Parse(Inbox.Text(m), CultureInfo.InvariantCulture);
+            lock (seen)
+            {
+                if (seen.Add(n))
+                {
+                    firstArrivals.Add(n);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        };
+        await subscriber.SubscribeAsync("order/#", MqttQualityOfService.AtLeastOnce);
+        var publisher = await ConnectAsync("order-pub", o => { Durable(o, _mosquitto.Port); o.MaxInflight = 10; });
+
+        // One caller, ten in flight, the connection dropped every 100: callers that waited for the
+        // reconnect wake together, and their PUBLISHes must still leave in the order they were made.
+        const int Count = 1500;
+        var inFlight = new Queue<Task>();
+        for (var i = 0; i < Count; i++)
+        {
+            if (i % 100 == 50)
+            {
+                await publisher.DropConnectionAsync();
+            }
+
+            inFlight.Enqueue(publisher.PublishAsync(new MqttApplicationMessage("order/a", Encoding.UTF8.GetBytes($"{i}"), MqttQualityOfService.AtLeastOnce)));
+            if (inFlight.Count == 10)
+            {
+                await inFlight.Dequeue().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+        }
+
+        await Task.WhenAll(inFlight).WaitAsync(TimeSpan.FromSeconds(20));
+        await WaitFor.ConditionAsync(() => Task.FromResult(seen.Count == Count), TimeSpan.FromSeconds(20), () => $"{seen.Count} of {Count} received");
+
+        // QoS 1 may repeat a message after a reconnect; a message's first arrival may never overtake an earlier one.
+        lock (seen)
+        {
+            Assert.Equal(Enumerable.Range(0, Count), firstArrivals);
+        }
+    }
+
     [Theory]
     [InlineData(MqttQualityOfService.AtLeastOnce)]
     [InlineData(MqttQualityOfService.ExactlyOnce)]
