@@ -913,7 +913,15 @@ public sealed class MqttClient : IAsyncDisposable
             }
         }
 
-        foreach (var (_, entry) in _pending.OrderBy(p => p.Value.Sequence))
+        // A snapshot under the lock Register holds: enumerating the live dictionary could see a request
+        // made during the restore and miss an earlier one, which the outbox would then write after it.
+        PendingRequest[] unanswered;
+        lock (_outbox)
+        {
+            unanswered = [.. _pending.Values];
+        }
+
+        foreach (var entry in unanswered.OrderBy(e => e.Sequence))
         {
             if (entry.SentOn >= link.Generation)
             {
