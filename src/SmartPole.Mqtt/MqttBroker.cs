@@ -26,6 +26,7 @@ public sealed class MqttBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<BrokerConnection, TaskCompletionSource> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private BrokerPersistence? _persistence;
     private Task _acceptLoop = Task.CompletedTask;
     private Task? _stop;
     private int _connectedClients;
@@ -99,6 +100,16 @@ public sealed class MqttBroker : IAsyncDisposable
             throw new InvalidOperationException("The broker is already started.");
         }
 
+        if (Options.PersistencePath is { } path && _persistence is null)
+        {
+            // Loaded before the listener opens, so no client ever sees the broker without its state.
+            _persistence = new BrokerPersistence(this, path);
+            if (_persistence.Load() is { } snapshot)
+            {
+                RestoreState(snapshot);
+            }
+        }
+
         var address = ResolveHost(Options.Host);
         var endPoint = new IPEndPoint(address, Options.Port);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -121,6 +132,7 @@ public sealed class MqttBroker : IAsyncDisposable
         }
 
         _listener = listener;
+        _persistence?.Start(Options.PersistenceInterval);
         Log.Listening(LocalEndPoint.ToString());
         _acceptLoop = AcceptLoopAsync(listener);
         return Task.CompletedTask;
@@ -190,6 +202,19 @@ public sealed class MqttBroker : IAsyncDisposable
             await _stopping.CancelAsync();
             await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+            // Last, when every connection has detached: the sessions are all offline with their expiry running.
+            _persistence?.Stop();
+
+            // A stopped broker expires nothing and sends no delayed will (its subscription tree is about to go).
+            lock (_sessionsGate)
+            {
+                foreach (var session in _sessions.Values)
+                {
+                    session.StopTimers();
+                }
+            }
+
             done.SetResult();
         }
         catch (Exception e)
@@ -204,6 +229,7 @@ public sealed class MqttBroker : IAsyncDisposable
         await StopAsync();
         _stopping.Dispose();
         _subscriptions.Dispose();
+        _persistence?.Dispose();
     }
 
     internal async Task HandleConnectionAsync(IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken ct)
@@ -337,6 +363,7 @@ public sealed class MqttBroker : IAsyncDisposable
 
             session.ExpiryInterval = expiryInterval;
             Interlocked.Increment(ref _connectedClients);
+            StateChanged();
             return session;
         }
     }
@@ -407,6 +434,7 @@ public sealed class MqttBroker : IAsyncDisposable
 
             session.Subscriptions[subscription.RequestedFilter] = subscription;
             _subscriptions.Add(subscription);
+            StateChanged();
             return true;
         }
     }
@@ -421,6 +449,7 @@ public sealed class MqttBroker : IAsyncDisposable
             }
 
             _subscriptions.Remove(subscription);
+            StateChanged();
             return true;
         }
     }
@@ -462,6 +491,8 @@ public sealed class MqttBroker : IAsyncDisposable
             {
                 _retained[message.Topic] = new RetainedMessage(message, now);
             }
+
+            StateChanged();
         }
 
         var matches = t_matches ??= [];
@@ -505,6 +536,94 @@ public sealed class MqttBroker : IAsyncDisposable
     }
 
     internal void MessageDropped(string clientId, string topic) => Log.MessageDropped(clientId, topic);
+
+    /// <summary>Something a persistence snapshot holds has changed (no-op without <see cref="MqttBrokerOptions.PersistencePath"/>).</summary>
+    internal void StateChanged() => _persistence?.MarkChanged();
+
+    /// <summary>Retained messages and every session that outlives its connection, as a snapshot to write.</summary>
+    internal BrokerSnapshot CaptureState()
+    {
+        var snapshot = new BrokerSnapshot();
+        foreach (var (_, retained) in _retained)
+        {
+            snapshot.Retained.Add(new BrokerSnapshot.RetainedEntry(retained.Message, ToUtcTicks(retained.StoredAt)));
+        }
+
+        List<(BrokerSession Session, BrokerSubscription[] Subscriptions)> sessions;
+        lock (_sessionsGate)
+        {
+            sessions = _sessions.Values.Where(s => s.ExpiryInterval > 0 && !s.Ended).Select(s => (s, s.Subscriptions.Values.ToArray())).ToList();
+        }
+
+        var nowTicks = TimeProvider.GetUtcNow().UtcTicks;
+        foreach (var (session, subscriptions) in sessions)
+        {
+            var left = session.ExpiryLeftSeconds();
+            var entry = new BrokerSnapshot.SessionEntry(session.ClientId, session.ExpiryInterval,
+                left is { } seconds ? nowTicks + (long)(Math.Max(0, seconds) * TimeSpan.TicksPerSecond) : long.MaxValue);
+            foreach (var subscription in subscriptions)
+            {
+                entry.Subscriptions.Add(new BrokerSnapshot.SubscriptionEntry(subscription.RequestedFilter, subscription.Qos, subscription.NoLocal,
+                    subscription.RetainAsPublished, subscription.RetainHandling, subscription.SubscriptionId));
+            }
+
+            session.CaptureQueues(entry, m => new BrokerSnapshot.QueuedEntry(m.Message, m.Qos, m.Retain, m.SubscriptionIds, ToUtcTicks(m.QueuedAt)));
+            snapshot.Sessions.Add(entry);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Puts a loaded snapshot in place (at start, before anyone connects); expired sessions and messages are left out.</summary>
+    private void RestoreState(BrokerSnapshot snapshot)
+    {
+        var nowTicks = TimeProvider.GetUtcNow().UtcTicks;
+        foreach (var retained in snapshot.Retained)
+        {
+            var entry = new RetainedMessage(retained.Message, FromUtcTicks(retained.StoredAtUtcTicks));
+            if (!IsExpired(new OutgoingMessage(entry.Message, entry.Message.Qos, true, null, entry.StoredAt)))
+            {
+                _retained[entry.Message.Topic] = entry;
+            }
+        }
+
+        lock (_sessionsGate)
+        {
+            foreach (var saved in snapshot.Sessions)
+            {
+                if (saved.ExpiresAtUtcTicks <= nowTicks)
+                {
+                    continue;
+                }
+
+                var session = new BrokerSession(saved.ClientId, this) { ExpiryInterval = saved.ExpiryInterval };
+                foreach (var s in saved.Subscriptions)
+                {
+                    var shared = MqttTopic.TryParseShared(s.Filter, out var group, out var inner);
+                    var subscription = new BrokerSubscription(session, new MqttTopicFilter(s.Filter, s.Qos, s.NoLocal, s.RetainAsPublished, s.RetainHandling),
+                        shared ? inner : s.Filter, shared ? group : null, s.SubscriptionId);
+                    session.Subscriptions[s.Filter] = subscription;
+                    _subscriptions.Add(subscription);
+                }
+
+                session.RestoreQueues(saved, m => new OutgoingMessage(m.Message, m.Qos, m.Retain, m.SubscriptionIds, FromUtcTicks(m.QueuedAtUtcTicks)));
+                _sessions[saved.ClientId] = session;
+                if (saved.ExpiresAtUtcTicks != long.MaxValue)
+                {
+                    session.StartExpiry(TimeSpan.FromTicks(saved.ExpiresAtUtcTicks - nowTicks), ExpireSession);
+                }
+            }
+        }
+    }
+
+    /// <summary>A <see cref="TimeProvider"/> timestamp as wall-clock UTC ticks (timestamps mean nothing after a restart).</summary>
+    private long ToUtcTicks(long timestamp) => (TimeProvider.GetUtcNow() - TimeProvider.GetElapsedTime(timestamp)).UtcTicks;
+
+    private long FromUtcTicks(long utcTicks)
+    {
+        var age = TimeSpan.FromTicks(Math.Max(0, TimeProvider.GetUtcNow().UtcTicks - utcTicks));
+        return TimeProvider.GetTimestamp() - (long)(age.TotalSeconds * TimeProvider.TimestampFrequency);
+    }
 
     internal bool IsExpired(OutgoingMessage message) =>
         message.Message.MessageExpiryInterval is { } expiry && TimeProvider.GetElapsedTime(message.QueuedAt).TotalSeconds >= expiry;
@@ -655,6 +774,7 @@ public sealed class MqttBroker : IAsyncDisposable
         }
 
         session.End();
+        StateChanged();
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -21,6 +21,13 @@ public sealed class MqttBrokerOptions
     /// </summary>
     public TimeSpan MaxKeepAlive { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// Refuse a 3.1.1 client whose keep-alive is over <see cref="MaxKeepAlive"/> or 0 (none) with CONNACK 0x02
+    /// (identifier rejected), as Mosquitto's max_keepalive does for v3 clients, since 3.1.1 cannot tell the client
+    /// a shorter value. Default false: 3.1.1 clients keep the keep-alive they asked for.
+    /// </summary>
+    public bool RefuseV311KeepAliveOverMax { get; set; }
+
     /// <summary>QoS 1/2 messages held per session while its client is offline or its in-flight window is full; more are dropped. Default 1000.</summary>
     public int MaxQueuedMessagesPerSession { get; set; } = 1000;
 
@@ -50,4 +57,15 @@ public sealed class MqttBrokerOptions
 
     /// <summary>How long a new TCP connection may take to send CONNECT before it is closed. Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// File that keeps retained messages and persistent sessions (subscriptions, queued and in-flight QoS 1/2
+    /// messages, expiry) across a restart: loaded at start, rewritten atomically every
+    /// <see cref="PersistenceInterval"/> when something changed and at stop. A corrupt file is logged, moved aside
+    /// and the broker starts empty. Default null: everything lives in memory only.
+    /// </summary>
+    public string? PersistencePath { get; set; }
+
+    /// <summary>How often the state is written to <see cref="PersistencePath"/> when it changed (a crash loses at most this much). Default 5 seconds.</summary>
+    public TimeSpan PersistenceInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -43,7 +43,7 @@ internal sealed class HostileScenario : IScenario
         await using var hostile = new HostileTraffic(broker.Port);
         Console.WriteLine($"hostile: {Packets:N0} packets over {Duration.TotalSeconds:0} s against our broker (baseline RSS {baseline / 1048576.0:0.0} MiB)");
         var clock = Stopwatch.StartNew();
-        var attack = hostile.RunAsync(Attackers, Packets, Duration + TimeSpan.FromSeconds(30), ct);
+        var attack = hostile.RunAsync(Attackers, Packets, Duration, overrun: TimeSpan.FromSeconds(30), ct);
         var roundTrips = new List<double>();
         var failures = 0;
         var lastSample = TimeSpan.Zero;

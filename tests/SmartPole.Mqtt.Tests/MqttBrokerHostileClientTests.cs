@@ -30,7 +30,7 @@ public sealed class MqttBrokerHostileClientTests(ITestOutputHelper output)
         };
         await neighbour.SubscribeAsync("echo", MqttQualityOfService.AtLeastOnce);
         await using var hostile = new HostileTraffic(port);
-        var attack = hostile.RunAsync(attackers: 6, packets: 20_000, duration: TimeSpan.FromSeconds(10), CancellationToken.None);
+        var attack = hostile.RunAsync(attackers: 6, packets: 20_000, duration: TimeSpan.FromSeconds(10), overrun: TimeSpan.Zero, CancellationToken.None);
 
         var worst = TimeSpan.Zero;
         var i = 0;

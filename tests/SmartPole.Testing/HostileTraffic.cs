@@ -39,16 +39,19 @@ public sealed class HostileTraffic(int port, int seed = 1) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="attackers"/> concurrent attackers until <paramref name="packets"/> are sent or
-    /// <paramref name="duration"/> has passed, spreading the packets evenly over the duration.
+    /// Runs <paramref name="attackers"/> concurrent attackers until <paramref name="packets"/> are sent, spreading
+    /// them evenly over <paramref name="duration"/>; attackers that fall behind (a loaded machine) carry on for at
+    /// most <paramref name="overrun"/> beyond it.
     /// </summary>
-    public async Task RunAsync(int attackers, long packets, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task RunAsync(int attackers, long packets, TimeSpan duration, TimeSpan overrun, CancellationToken cancellationToken)
     {
+        // The pace follows the duration alone: pacing over the overrun too stretched every run to its end.
+        var deadline = duration + overrun;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, attackers).Select(i => Task.Run(async () =>
         {
             var random = new Random(seed * 1000 + i);
-            while (!cancellationToken.IsCancellationRequested && PacketsSent < packets && clock.Elapsed < duration)
+            while (!cancellationToken.IsCancellationRequested && PacketsSent < packets && clock.Elapsed < deadline)
             {
                 // Pacing, not waiting for a condition: stay on the straight line from 0 to the target.
                 if (PacketsSent > packets * (clock.Elapsed / duration) + 5000)

@@ -38,6 +38,7 @@ internal sealed class BrokerConnection : IDisposable
     private OutgoingTopicAliases? _outgoingAliases;
     private bool _sendWill = true;
     private MqttReasonCode? _closeReason;
+    private string? _closeDetail;
 
     public BrokerConnection(MqttBroker broker, IDuplexPipe transport, EndPoint? remoteEndPoint, CancellationToken cancellationToken)
     {
@@ -71,6 +72,7 @@ internal sealed class BrokerConnection : IDisposable
         {
             _broker.Log.ProtocolViolation(ClientId, _remoteEndPoint?.ToString(), e.ReasonCode, e.Message);
             _closeReason ??= e.ReasonCode;
+            _closeDetail ??= e.Message;
         }
         catch (OperationCanceledException)
         {
@@ -425,9 +427,19 @@ internal sealed class BrokerConnection : IDisposable
         ushort? serverKeepAlive = null;
         var keepAlive = connect.KeepAliveSeconds;
         var maxKeepAlive = (ushort)Math.Clamp(options.MaxKeepAlive.TotalSeconds, 1, ushort.MaxValue);
-        if (v5 && (keepAlive == 0 || keepAlive > maxKeepAlive))
+        if (keepAlive == 0 || keepAlive > maxKeepAlive)
         {
-            serverKeepAlive = keepAlive = maxKeepAlive;
+            if (v5)
+            {
+                serverKeepAlive = keepAlive = maxKeepAlive;
+            }
+            else if (options.RefuseV311KeepAliveOverMax)
+            {
+                // 3.1.1 has no Server Keep Alive: the only way to hold the cap is to refuse (0x02, as Mosquitto does).
+                _broker.Log.KeepAliveRefused(ClientId, keepAlive, maxKeepAlive);
+                Refuse(MqttConnectReasonCode.ClientIdentifierNotValid);
+                return false;
+            }
         }
 
         // §3.1.2.10: the server closes the connection after one and a half keep-alive periods of silence.
@@ -681,12 +693,13 @@ internal sealed class BrokerConnection : IDisposable
             {
                 // A CONNECT that could not be accepted is answered with CONNACK, not DISCONNECT (§3.2.2.2).
                 var code = (MqttConnectReasonCode)reason;
-                Send(new ConnAckPacket { ReasonCode = Version == MqttProtocolVersion.V500 ? (byte)code : ToV311ReturnCode(code) });
+                var v5 = Version == MqttProtocolVersion.V500;
+                Send(new ConnAckPacket { ReasonCode = v5 ? (byte)code : ToV311ReturnCode(code), Properties = v5 ? ReasonStringProperties() : null });
             }
             else if (_connect is not null && Version == MqttProtocolVersion.V500)
             {
                 // 5.0 §4.13: tell the client why before closing; 3.1.1 just closes.
-                Send(new DisconnectPacket { ReasonCode = reason });
+                Send(new DisconnectPacket { ReasonCode = reason, Properties = ReasonStringProperties() });
             }
         }
 
@@ -699,6 +712,34 @@ internal sealed class BrokerConnection : IDisposable
         await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _transport.Input.CompleteAsync();
         await PipeCompletion.CompleteQuietlyAsync(_transport.Output);
+    }
+
+    /// <summary>
+    /// 5.0 §3.14.2.2.3: a Reason String tells the client why, for diagnostics. Kept short, and left out when it
+    /// would push the packet past the client's Maximum Packet Size (which would lose the packet altogether).
+    /// </summary>
+    private MqttProperties? ReasonStringProperties()
+    {
+        const int MaxLength = 160;
+        if (_closeDetail is not { } detail)
+        {
+            return null;
+        }
+
+        // The detail may quote the client's bad value: an MQTT string may carry neither U+0000 nor a lone surrogate.
+        var text = new System.Text.StringBuilder(Math.Min(detail.Length, MaxLength));
+        foreach (var rune in detail.EnumerateRunes())
+        {
+            if (text.Length + rune.Utf16SequenceLength > MaxLength)
+            {
+                break;
+            }
+
+            text.Append(rune.Value == 0 || rune == System.Text.Rune.ReplacementChar ? "?" : rune.ToString());
+        }
+
+        var reason = text.ToString();
+        return 16 + System.Text.Encoding.UTF8.GetByteCount(reason) <= _maxOutgoingPacketSize ? new MqttProperties { ReasonString = reason } : null;
     }
 
     private void CheckKeepAlive()

@@ -44,6 +44,21 @@ internal static partial class BrokerLog
     [LoggerMessage(14, LogLevel.Warning, "MQTT connection refused: the limit of {MaxConnections} connections is reached")]
     public static partial void ConnectionLimitReached(this ILogger logger, int maxConnections);
 
+    [LoggerMessage(15, LogLevel.Information, "MQTT broker state restored from {Path}: {Retained} retained messages, {Sessions} persistent sessions")]
+    public static partial void StateRestored(this ILogger logger, string path, int retained, int sessions);
+
+    [LoggerMessage(16, LogLevel.Error, "MQTT broker state file {Path} is corrupt ({Reason}); moved aside to {MovedTo}. The broker starts without the retained messages and sessions it held")]
+    public static partial void StateCorrupt(this ILogger logger, string path, string reason, string movedTo);
+
+    [LoggerMessage(17, LogLevel.Error, "MQTT broker state file {Path} cannot be read; the broker starts without the retained messages and sessions it held")]
+    public static partial void StateUnreadable(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(18, LogLevel.Error, "Saving the MQTT broker state to {Path} failed; the previous snapshot is kept and the save is retried")]
+    public static partial void StateSaveFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(19, LogLevel.Information, "MQTT client {ClientId} asked for keep-alive {KeepAlive} s, over the maximum {MaxKeepAlive} s (or none): refused")]
+    public static partial void KeepAliveRefused(this ILogger logger, string clientId, int keepAlive, int maxKeepAlive);
+
     [LoggerMessage(11, LogLevel.Error, "MQTT connection loop failed")]
     public static partial void ConnectionCrashed(this ILogger logger, Exception exception);
 }

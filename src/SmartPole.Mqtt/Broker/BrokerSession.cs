@@ -19,6 +19,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
     private ITimer? _expiryTimer;
     private ITimer? _willTimer;
     private MqttApplicationMessage? _pendingWill;
+    private long? _offlineSince;
 
     public string ClientId => clientId;
 
@@ -58,6 +59,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
         {
             _expiryTimer?.Dispose();
             _expiryTimer = null;
+            _offlineSince = null;
             CancelWillLocked();
             connection.Send(connAck);
             _connection = connection;
@@ -107,6 +109,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
                 return;
             }
 
+            broker.StateChanged();
             if (connection is not null && _pending.Count == 0 && _inflight.Count < connection.SendQuota)
             {
                 SendLocked(connection, message);
@@ -134,6 +137,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
             }
 
             _inflight.Remove(packetId);
+            broker.StateChanged();
             if (_connection is { } connection)
             {
                 PumpLocked(connection);
@@ -153,6 +157,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
                 return false;
             }
 
+            broker.StateChanged();
             if (failed)
             {
                 _inflight.Remove(packetId);
@@ -187,6 +192,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
     {
         lock (_gate)
         {
+            broker.StateChanged();
             return _incomingQos2.Add(packetId);
         }
     }
@@ -196,6 +202,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
     {
         lock (_gate)
         {
+            broker.StateChanged();
             return _incomingQos2.Remove(packetId);
         }
     }
@@ -217,6 +224,7 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
         lock (_gate)
         {
             _expiryTimer?.Dispose();
+            _offlineSince = broker.TimeProvider.GetTimestamp() - (long)((ExpiryInterval - after.TotalSeconds) * broker.TimeProvider.TimestampFrequency);
             _expiryTimer = broker.TimeProvider.CreateTimer(_ => expire(this), null, after, Timeout.InfiniteTimeSpan);
         }
     }
@@ -235,6 +243,71 @@ internal sealed class BrokerSession(string clientId, MqttBroker broker)
         }
 
         PublishPendingWill();
+    }
+
+    /// <summary>The broker stopped: no expiry and no delayed will fires any more.</summary>
+    public void StopTimers()
+    {
+        lock (_gate)
+        {
+            _expiryTimer?.Dispose();
+            _expiryTimer = null;
+            _willTimer?.Dispose();
+            _willTimer = null;
+        }
+    }
+
+    /// <summary>Seconds of expiry left: the full interval while connected; null when the session never expires.</summary>
+    public double? ExpiryLeftSeconds()
+    {
+        lock (_gate)
+        {
+            if (ExpiryInterval == uint.MaxValue)
+            {
+                return null;
+            }
+
+            return _offlineSince is { } since ? ExpiryInterval - broker.TimeProvider.GetElapsedTime(since).TotalSeconds : ExpiryInterval;
+        }
+    }
+
+    /// <summary>Copies what is in flight, queued and half-received into a snapshot entry, oldest first.</summary>
+    public void CaptureQueues(BrokerSnapshot.SessionEntry entry, Func<OutgoingMessage, BrokerSnapshot.QueuedEntry> convert)
+    {
+        lock (_gate)
+        {
+            foreach (var (id, inflight) in _inflight.OrderBy(e => e.Value.Sequence))
+            {
+                entry.Inflight.Add((id, inflight.AwaitingPubComp, convert(inflight.Message)));
+            }
+
+            foreach (var message in _pending)
+            {
+                entry.Pending.Add(convert(message));
+            }
+
+            entry.IncomingQos2.AddRange(_incomingQos2);
+        }
+    }
+
+    /// <summary>Puts back what a snapshot held: in-flight messages keep their packet ids (resent with DUP, or PUBREL, on resume).</summary>
+    public void RestoreQueues(BrokerSnapshot.SessionEntry entry, Func<BrokerSnapshot.QueuedEntry, OutgoingMessage> convert)
+    {
+        lock (_gate)
+        {
+            foreach (var (id, awaitingPubComp, message) in entry.Inflight)
+            {
+                _inflight[id] = new InflightEntry(convert(message), _sequence++) { AwaitingPubComp = awaitingPubComp };
+                _lastPacketId = id;
+            }
+
+            foreach (var message in entry.Pending)
+            {
+                _pending.Enqueue(convert(message));
+            }
+
+            _incomingQos2.UnionWith(entry.IncomingQos2);
+        }
     }
 
     private void PublishPendingWill()

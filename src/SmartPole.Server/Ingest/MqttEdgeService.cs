@@ -14,6 +14,7 @@ namespace SmartPole.Server.Ingest;
 internal sealed partial class MqttEdgeService(
     IOptions<MqttEdgeOptions> options,
     IOptions<DemoOptions> demo,
+    IOptions<StorageOptions> storage,
     TelemetryIngestor ingestor,
     BrokerGuard guard,
     ILoggerFactory loggerFactory,
@@ -41,7 +42,14 @@ internal sealed partial class MqttEdgeService(
 
         var allowAnonymous = settings.AllowAnonymous ?? demo.Value.Enabled;
         var broker = new MqttBroker(
-            new MqttBrokerOptions { Host = settings.Host, Port = settings.Port, AllowAnonymous = allowAnonymous },
+            new MqttBrokerOptions
+            {
+                Host = settings.Host,
+                Port = settings.Port,
+                AllowAnonymous = allowAnonymous,
+                // Retained messages (a pole's status and config) and offline poles' queued commands survive a restart.
+                PersistencePath = Path.Combine(storage.Value.DataDirectory, "mqtt-broker.state"),
+            },
             loggerFactory.CreateLogger<MqttBroker>(),
             timeProvider)
         {
