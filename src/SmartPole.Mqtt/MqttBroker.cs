@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
@@ -836,6 +837,47 @@ public sealed class MqttBroker : IAsyncDisposable
         catch (Exception e)
         {
             Log.ConnectionCrashed(e);
+        }
+        finally
+        {
+            await LingeringCloseAsync(socket);
+        }
+    }
+
+    /// <summary>
+    /// Closes so that the client can read the last DISCONNECT or CONNACK: closing a socket with unread input
+    /// makes the kernel answer with RST, and the client may then lose what was sent just before it. So the send
+    /// side is shut first (FIN after the queued bytes) and the client's input is read and dropped for a moment.
+    /// </summary>
+    private static async Task LingeringCloseAsync(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            var scratch = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                using var linger = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                var dropped = 0;
+                while (dropped < 64 * 1024)
+                {
+                    var read = await socket.ReceiveAsync(scratch, SocketFlags.None, linger.Token);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    dropped += read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away or kept talking: close regardless.
         }
         finally
         {

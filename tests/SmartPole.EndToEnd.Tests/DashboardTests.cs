@@ -23,7 +23,11 @@ public sealed class DashboardTests(DashboardFixture fixture)
     public Task Language_switch_changes_the_labels_and_is_remembered_across_a_reload() => OpenAsync(1920, 1080, async (page, errors) =>
     {
         var polesLabel = page.Locator("[data-i18n='kpi.poles']");
+        var openMode = page.Locator("#mode");
         await Assertions.Expect(polesLabel).ToHaveTextAsync("Poles");
+        // The fixture's server runs open (demo) mode: the header must say so, in either language.
+        await Assertions.Expect(openMode).ToBeVisibleAsync();
+        await Assertions.Expect(openMode).ToHaveTextAsync("DEMO · open mode");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
 
         await page.ClickAsync("#lang");
@@ -32,6 +36,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时");
         await Assertions.Expect(page.Locator("th[data-i18n='col.lastSeen']")).ToHaveTextAsync("最近上报");
+        await Assertions.Expect(openMode).ToHaveTextAsync("演示 · 开放模式");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "dashboard-zh-1920x1080.png") });
         await page.ReloadAsync();
         await Assertions.Expect(polesLabel).ToHaveTextAsync("智能杆总数");

@@ -569,9 +569,18 @@ async function connect(city) {
   window.smartpole = { connection, state, applySnapshots, applyEvents, feed, commands };
 }
 
+/** Open (demo) mode is never silent: the header says so, as the log does at start. */
+async function showMode() {
+  const response = await fetch("api/tenancy/mode");
+  if (!response.ok) return;
+  const mode = await response.json();
+  $("mode").hidden = !mode.open;
+}
+
 async function main() {
   applyLanguage();
   showConnection("connecting");
+  await showMode();
   state.city = await loadCities();
   if (!state.city) { showConnection("noCity"); return; }
   $("city").value = state.city;

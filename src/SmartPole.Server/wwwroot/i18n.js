@@ -4,6 +4,7 @@ const STORAGE_KEY = "smartpole.lang";
 const TEXT = {
   en: {
     brand: "Smart pole platform", city: "City",
+    "mode.open": "DEMO · open mode", "mode.openNote": "MQTT and the API are not fully secured. Do not onboard a partner city like this.",
     "conn.connecting": "connecting…", "conn.live": "live", "conn.reconnecting": "reconnecting…", "conn.noCity": "no city yet", "conn.error": "error",
     "kpi.poles": "Poles", "kpi.online": "Reporting", "kpi.lights": "Lights on", "kpi.power": "Lighting power", "kpi.ues": "5G users",
     "kpi.aqi": "Air quality (AQI)", "kpi.aqiNote": "HJ 633-2012 IAQI of the city's mean PM2.5 and PM10, from the latest readings",
@@ -31,6 +32,7 @@ const TEXT = {
   },
   zh: {
     brand: "多功能智能杆平台", city: "城市",
+    "mode.open": "演示 · 开放模式", "mode.openNote": "MQTT 与 API 未完全加密认证，请勿以此模式接入合作城市。",
     "conn.connecting": "连接中…", "conn.live": "实时", "conn.reconnecting": "重新连接中…", "conn.noCity": "暂无城市", "conn.error": "错误",
     "kpi.poles": "智能杆总数", "kpi.online": "在线上报", "kpi.lights": "亮灯数", "kpi.power": "照明功率", "kpi.ues": "5G 用户数",
     "kpi.aqi": "空气质量 (AQI)", "kpi.aqiNote": "按 HJ 633-2012，由全市 PM2.5 与 PM10 最新读数均值计算的空气质量分指数",
