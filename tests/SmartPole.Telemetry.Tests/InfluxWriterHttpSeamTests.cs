@@ -348,7 +348,7 @@ public sealed class InfluxWriterHttpSeamTests : IDisposable
     public async Task Many_threads_writing_at_once_lose_and_duplicate_no_line_and_keep_each_series_in_order()
     {
         const int Threads = 8;
-        const int FramesPerThread = 250;
+        const int FramesPerThread = 2_000;
         const int PointsPerFrame = 6;
         await using var server = ScriptedHttpServer.Start(_ => ScriptedResponse.NoContent);
         await using var writer = Writer(server, o =>
