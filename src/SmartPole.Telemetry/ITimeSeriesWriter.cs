@@ -9,6 +9,18 @@ public interface ITimeSeriesWriter : IAsyncDisposable
     /// </summary>
     void Write(PointData point);
 
+    /// <summary>
+    /// Enqueues <paramref name="points"/> in order, as <see cref="Write(PointData)"/> would one by one; a writer may
+    /// take them in one step (one lock instead of one per point). Used for all the points of one frame.
+    /// </summary>
+    void Write(ReadOnlySpan<PointData> points)
+    {
+        foreach (var point in points)
+        {
+            Write(point);
+        }
+    }
+
     /// <summary>Completes once every point enqueued before the call is durable in the store or spilled to disk.</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
 

@@ -19,6 +19,9 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
 {
     private const int DeadLetterMemory = 1000;
 
+    [ThreadStatic]
+    private static FormattedLines? t_lines;
+
     private readonly InfluxOptions _options;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
@@ -30,7 +33,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     private readonly SemaphoreSlim _requests;
     private readonly HashSet<Task> _inFlight = [];
     private readonly Lock _batchGate = new();
-    private readonly BatchBuilder _current = new();
+    private readonly BatchBuilder _current;
     private readonly Queue<TimeSeriesDeadLetter> _deadLetters = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _ticker;
@@ -66,6 +69,7 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         _spill = new SpillStore(options.SpillDirectory, (long)options.SpillQuotaMB * 1024 * 1024);
         _nextSequence = _spill.NextSequence;
         _requests = new SemaphoreSlim(options.MaxConcurrentRequests);
+        _current = new BatchBuilder(options.BatchSize);
         _outage = !_spill.IsEmpty;
         _ticker = _time.CreateTimer(_ => CutByAge(), null, options.FlushInterval, options.FlushInterval);
         _pump = Task.Run(PumpAsync);
@@ -102,48 +106,57 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
     }
 
     /// <summary>
-    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. The point is formatted into the
-    /// batch being gathered at once, so nothing of it but its line stays in memory. Beyond
-    /// <see cref="InfluxOptions.MaxBufferedPoints"/> a full batch goes to a spill segment instead of the send queue.
-    /// A point written after disposal is dropped and counted.
+    /// Enqueues <paramref name="point"/>; a point without timestamp is stamped now. The point is formatted into its
+    /// line at once, so nothing of it but its line stays in memory. Beyond <see cref="InfluxOptions.MaxBufferedPoints"/>
+    /// a full batch goes to a spill segment instead of the send queue. A point written after disposal is dropped and counted.
     /// </summary>
     public void Write(PointData point)
     {
         ArgumentNullException.ThrowIfNull(point);
-        if (!point.HasFields)
-        {
-            throw new ArgumentException($"Point '{point.MeasurementName}' has no fields; InfluxDB refuses a point without fields.", nameof(point));
-        }
-
-        Interlocked.Increment(ref _queued);
-        var now = point.Time is null ? _time.GetUtcNow() : default;
-        WriteBatch? previous = null;
-        WriteBatch? full = null;
-        lock (_batchGate)
-        {
-            if (_closed)
-            {
-                Interlocked.Increment(ref _dropped);
-                return;
-            }
-
-            if (!_current.Accepts(point.Precision))
-            {
-                previous = Cut();
-            }
-
-            _current.Add(point, now);
-            Interlocked.Increment(ref _buffered);
-            if (_current.Count >= _options.BatchSize)
-            {
-                full = Cut();
-            }
-        }
-
-        SpillOverflow(previous);
-        SpillOverflow(full);
+        Write(new ReadOnlySpan<PointData>(ref point));
     }
 
+    /// <summary>
+    /// Enqueues <paramref name="points"/> in order, as <see cref="Write(PointData)"/> does one by one, but taking the
+    /// writer's lock once per call (per 64 KiB of lines for a long span) instead of once per point. Every point is
+    /// checked before any is enqueued. Lines are formatted on the calling thread before the lock is taken.
+    /// </summary>
+    public void Write(ReadOnlySpan<PointData> points)
+    {
+        var stampNow = false;
+        foreach (var point in points)
+        {
+            ArgumentNullException.ThrowIfNull(point, nameof(points));
+            if (!point.HasFields)
+            {
+                throw new ArgumentException($"Point '{point.MeasurementName}' has no fields; InfluxDB refuses a point without fields.", nameof(points));
+            }
+
+            stampNow |= point.Time is null;
+        }
+
+        var now = stampNow ? _time.GetUtcNow() : default;
+        var lines = t_lines ??= new FormattedLines();
+        lines.Clear();
+        try
+        {
+            foreach (var point in points)
+            {
+                lines.Add(point, now);
+                if (lines.ByteCount >= FormattedLines.FlushBytes)
+                {
+                    Enqueue(lines);
+                    lines.Clear();
+                }
+            }
+
+            Enqueue(lines);
+        }
+        finally
+        {
+            lines.Clear();
+        }
+    }
     /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
@@ -205,6 +218,61 @@ public sealed partial class InfluxWriter : ITimeSeriesWriter
         await _replayer.ConfigureAwait(false);
         _stopping.Dispose();
         _requests.Dispose();
+    }
+
+    /// <summary>Adds lines formatted outside the lock to the batch being gathered: the lock covers copies only.</summary>
+    private void Enqueue(FormattedLines lines)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _queued, lines.Count);
+        List<WriteBatch>? overflow = null;
+        lock (_batchGate)
+        {
+            if (_closed)
+            {
+                Interlocked.Add(ref _dropped, lines.Count);
+                return;
+            }
+
+            var at = 0;
+            while (at < lines.Count)
+            {
+                var precision = lines.Precision(at);
+                if (!_current.Accepts(precision))
+                {
+                    AddOverflow(ref overflow, Cut());
+                }
+
+                var take = Math.Min(lines.RunLength(at), _options.BatchSize - _current.Count);
+                _current.Add(lines, at, take, precision);
+                Interlocked.Add(ref _buffered, take);
+                at += take;
+                if (_current.Count >= _options.BatchSize)
+                {
+                    AddOverflow(ref overflow, Cut());
+                }
+            }
+        }
+
+        if (overflow is not null)
+        {
+            foreach (var batch in overflow)
+            {
+                SpillOverflow(batch);
+            }
+        }
+    }
+
+    private static void AddOverflow(ref List<WriteBatch>? overflow, WriteBatch? batch)
+    {
+        if (batch is not null)
+        {
+            (overflow ??= []).Add(batch);
+        }
     }
 
     private async Task PumpAsync()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using SmartPole.Testing;
 
@@ -342,6 +343,102 @@ public sealed class InfluxWriterHttpSeamTests : IDisposable
         Assert.Equal(Point(4).ToLineProtocol(), Assert.Single(writer.DeadLetters).Line);
         Assert.EndsWith("': invalid number dropped=0", writer.DeadLetters[0].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Many_threads_writing_at_once_lose_and_duplicate_no_line_and_keep_each_series_in_order()
+    {
+        const int Threads = 8;
+        const int FramesPerThread = 2_000;
+        const int PointsPerFrame = 6;
+        await using var server = ScriptedHttpServer.Start(_ => ScriptedResponse.NoContent);
+        await using var writer = Writer(server, o =>
+        {
+            o.BatchSize = 257;
+            o.MaxConcurrentRequests = 1;
+        });
+        using var go = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() => WriteFrames(writer, t, FramesPerThread, PointsPerFrame, go))).ToList();
+
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => Assert.True(thread.Join(Timeout)));
+        await writer.FlushAsync().WaitAsync(Timeout);
+
+        var delivered = Delivered(server.Requests);
+        var expected = Enumerable.Range(0, Threads)
+            .SelectMany(t => Enumerable.Range(0, FramesPerThread * PointsPerFrame).Select(i => SeriesPoint(t, i).ToLineProtocol()))
+            .ToHashSet();
+        Assert.Equal(expected.Count, delivered.Count);
+        Assert.True(expected.SetEquals(delivered));
+        Assert.Equal(expected.Count, writer.Counters.Written);
+        Assert.Equal(expected.Count, writer.Counters.Queued);
+        foreach (var series in delivered.GroupBy(line => line[..line.IndexOf(' ', StringComparison.Ordinal)]))
+        {
+            var times = series.Select(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(times.Order(), times);
+        }
+    }
+
+    [Fact]
+    public async Task A_span_of_points_is_cut_into_batches_at_the_batch_size_and_where_its_precision_changes()
+    {
+        await using var server = ScriptedHttpServer.Start(_ => ScriptedResponse.NoContent);
+        await using var writer = Writer(server, o =>
+        {
+            o.BatchSize = 3;
+            o.MaxConcurrentRequests = 1;
+        });
+        PointData[] points = [Point(0), Point(1), Point(2), Point(3), Point(4), Point(5).Timestamp(Start, WritePrecision.Seconds), Point(6)];
+
+        writer.Write(points);
+        await writer.FlushAsync();
+
+        Assert.Equal([.. points.Select(p => p.ToLineProtocol())], Delivered(server.Requests));
+        Assert.Equal([3, 2, 1, 1], server.Requests.Select(r => r.Lines.Count));
+        Assert.EndsWith("precision=s", server.Requests[2].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_span_holding_a_point_without_fields_is_refused_whole()
+    {
+        await using var server = ScriptedHttpServer.Start(_ => ScriptedResponse.NoContent);
+        await using var writer = Writer(server);
+        PointData[] points = [Point(0), PointData.Measurement("empty")];
+
+        var refused = Assert.Throws<ArgumentException>(() => writer.Write(points));
+        await writer.FlushAsync();
+
+        Assert.Contains("'empty' has no fields", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+        Assert.Equal(0, writer.Counters.Queued);
+    }
+
+    // Frames of points of this thread's own series, written as a span and, every other frame, point by point.
+    private static void WriteFrames(InfluxWriter writer, int thread, int frames, int pointsPerFrame, Barrier go)
+    {
+        var frame = new PointData[pointsPerFrame];
+        go.SignalAndWait();
+        for (var f = 0; f < frames; f++)
+        {
+            for (var p = 0; p < pointsPerFrame; p++)
+            {
+                frame[p] = SeriesPoint(thread, (f * pointsPerFrame) + p);
+            }
+
+            if (f % 2 == 0)
+            {
+                writer.Write(frame);
+                continue;
+            }
+
+            foreach (var point in frame)
+            {
+                writer.Write(point);
+            }
+        }
+    }
+
+    private static PointData SeriesPoint(int thread, int i) =>
+        PointData.Measurement("meter").Tag("pole", $"p-{thread}").Field("powerW", (double)i).Timestamp(Start.AddMilliseconds(i), WritePrecision.Milliseconds);
 
     private InfluxWriter Writer(ScriptedHttpServer server, Action<InfluxOptions>? configure = null, TimeProvider? clock = null)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SmartPole.Actors;
 using SmartPole.Domain;
 using SmartPole.Domain.Alarms;
@@ -108,9 +109,21 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
 
         var district = Twin.Settings.Pole?.District;
         var devices = frame.Devices;
-        for (var i = 0; i < devices.Count; i++)
+
+        // All of a frame's points in one call: the writer takes its lock once per frame, not once per point.
+        var points = ArrayPool<PointData>.Shared.Rent(devices.Count);
+        try
         {
-            services.Series.Write(ToPoint(devices[i], frame.Timestamp, district));
+            for (var i = 0; i < devices.Count; i++)
+            {
+                points[i] = ToPoint(devices[i], frame.Timestamp, district);
+            }
+
+            services.Series.Write(points.AsSpan(0, devices.Count));
+        }
+        finally
+        {
+            ArrayPool<PointData>.Shared.Return(points, clearArray: true);
         }
 
         await AfterTurnAsync();
