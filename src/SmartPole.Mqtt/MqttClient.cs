@@ -26,6 +26,12 @@ public sealed class MqttClient : IAsyncDisposable
     private readonly ConcurrentDictionary<ushort, byte> _incomingQos2 = new();
     private readonly Dictionary<string, MqttSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    // Requests not yet written on the current connection, in the order they were made, and the one writer
+    // that drains them: callers that waited for a reconnect all wake at once, and must not overtake one
+    // another (§4.6: a client's PUBLISHes reach the broker in the order they were made).
+    private readonly Queue<PendingRequest> _outbox = new();
+    private readonly SemaphoreSlim _outboxWriter = new(1, 1);
     private SemaphoreSlim _inflight;
     private ClientLink? _link;
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -411,22 +417,15 @@ public sealed class MqttClient : IAsyncDisposable
     /// </summary>
     private async Task<MqttPacket> RequestAsync(MqttPacket packet, Action<ushort> setPacketId, CancellationToken ct)
     {
-        var (id, entry) = Register(packet);
-        setPacketId(id);
+        var (id, entry) = Register(packet, setPacketId);
         try
         {
             while (true)
             {
                 var link = await ReadyLinkAsync(ct);
-                if (entry.SentOn >= link.Generation)
-                {
-                    break;
-                }
-
                 try
                 {
-                    entry.SentOn = link.Generation;
-                    await SendOnAsync(link, entry.Packet, ct);
+                    await WriteOutboxAsync(link, ct);
                     break;
                 }
                 catch (IOException) when (_options.AutoReconnect && !_stopped)
@@ -438,20 +437,90 @@ public sealed class MqttClient : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            _pending.TryRemove(id, out _);
+            entry.Abandoned = true;
+            _pending.TryRemove(new KeyValuePair<ushort, PendingRequest>(id, entry));
             throw;
         }
     }
 
-    private (ushort Id, PendingRequest Entry) Register(MqttPacket packet)
+    /// <summary>
+    /// Writes what waits in the outbox, oldest first, on <paramref name="link"/>; what a reconnect's restore
+    /// already wrote on it is skipped. Whoever gets here first writes the others' requests too.
+    /// </summary>
+    private async Task WriteOutboxAsync(ClientLink link, CancellationToken ct)
     {
-        var entry = new PendingRequest(packet, Interlocked.Increment(ref _sequence));
-        while (true)
+        await _outboxWriter.WaitAsync(ct);
+        try
         {
-            var id = (ushort)((uint)Interlocked.Increment(ref _lastPacketId) % 65535 + 1);
-            if (_pending.TryAdd(id, entry))
+            while (true)
             {
-                return (id, entry);
+                PendingRequest? next;
+                lock (_outbox)
+                {
+                    if (!_outbox.TryPeek(out next))
+                    {
+                        return;
+                    }
+
+                    if (next.Abandoned || next.SentOn >= link.Generation)
+                    {
+                        _outbox.Dequeue();
+                        continue;
+                    }
+                }
+
+                if (link.Ended || _link != link)
+                {
+                    // Waiting for the writer took long enough for the connection to go: the restore on
+                    // the next one resends this request, and it must not then go out twice on it.
+                    throw new IOException("The connection to the broker is closed.");
+                }
+
+                next.SentOn = link.Generation;
+                try
+                {
+                    // Not the caller's token: the packet may be another caller's, and half a packet would
+                    // corrupt the stream for everyone.
+                    await SendOnAsync(link, next.Packet, CancellationToken.None);
+                }
+                catch (MqttRefusedException e)
+                {
+                    _pending.TryRemove(new KeyValuePair<ushort, PendingRequest>(PacketIdOf(next.Packet), next));
+                    next.Reply.TrySetException(e);
+                }
+
+                lock (_outbox)
+                {
+                    _outbox.Dequeue();
+                }
+            }
+        }
+        finally
+        {
+            _outboxWriter.Release();
+        }
+    }
+
+    /// <summary>Gives <paramref name="packet"/> a free packet id and its place in line; queued for the outbox unless <paramref name="setPacketId"/> is null.</summary>
+    private (ushort Id, PendingRequest Entry) Register(MqttPacket packet, Action<ushort>? setPacketId)
+    {
+        // Under the outbox's lock: the sequence, the packet id and the place in the outbox agree.
+        lock (_outbox)
+        {
+            var entry = new PendingRequest(packet, Interlocked.Increment(ref _sequence));
+            while (true)
+            {
+                var id = (ushort)((uint)Interlocked.Increment(ref _lastPacketId) % 65535 + 1);
+                if (_pending.TryAdd(id, entry))
+                {
+                    if (setPacketId is not null)
+                    {
+                        setPacketId(id);
+                        _outbox.Enqueue(entry);
+                    }
+
+                    return (id, entry);
+                }
             }
         }
     }
@@ -837,14 +906,22 @@ public sealed class MqttClient : IAsyncDisposable
             foreach (var subscription in subscriptions)
             {
                 var subscribe = ToSubscribePacket(subscription);
-                var (id, entry) = Register(subscribe);
+                var (id, entry) = Register(subscribe, setPacketId: null);
                 subscribe.PacketId = id;
                 entry.SentOn = link.Generation;
                 await SendOnAsync(link, subscribe, ct);
             }
         }
 
-        foreach (var (_, entry) in _pending.OrderBy(p => p.Value.Sequence))
+        // A snapshot under the lock Register holds: enumerating the live dictionary could see a request
+        // made during the restore and miss an earlier one, which the outbox would then write after it.
+        PendingRequest[] unanswered;
+        lock (_outbox)
+        {
+            unanswered = [.. _pending.Values];
+        }
+
+        foreach (var entry in unanswered.OrderBy(e => e.Sequence))
         {
             if (entry.SentOn >= link.Generation)
             {
@@ -861,8 +938,22 @@ public sealed class MqttClient : IAsyncDisposable
         }
     }
 
+    private static ushort PacketIdOf(MqttPacket packet) => packet switch
+    {
+        PublishPacket publish => publish.PacketId,
+        SubscribePacket subscribe => subscribe.PacketId,
+        UnsubscribePacket unsubscribe => unsubscribe.PacketId,
+        AckPacket ack => ack.PacketId,
+        _ => 0,
+    };
+
     private void FailPending(string reason)
     {
+        lock (_outbox)
+        {
+            _outbox.Clear();
+        }
+
         foreach (var id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out var waiter))

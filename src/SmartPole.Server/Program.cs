@@ -28,6 +28,7 @@ app.MapHealthApi();
 app.MapCityApi();
 app.MapTelemetryApi();
 app.MapPoleOperationsApi();
+app.MapLightingApi();
 app.MapDeadLetterApi();
 app.MapTenancyApi();
 app.MapHub<CityHub>("/hubs/city");

@@ -81,7 +81,8 @@ internal static class LivePath
             null);
     }
 
-    private static async Task<int> PolesReportedAsync(ServerProcess server, string city, CancellationToken ct)
+    /// <summary>How many poles of <paramref name="city"/> the server has registered (X-Total-Count of its pole list).</summary>
+    internal static async Task<int> PolesReportedAsync(ServerProcess server, string city, CancellationToken ct)
     {
         using var response = await server.Http.GetAsync(new Uri($"api/cities/{city}/poles?limit=1", UriKind.Relative), ct);
         return response.IsSuccessStatusCode && response.Headers.TryGetValues("X-Total-Count", out var total)

@@ -45,4 +45,44 @@ public sealed class DashboardMapTests(DashboardFixture fixture)
             Assert.Empty(errors);
         });
     }
+
+    [Fact]
+    public async Task Map_outlines_each_district_around_all_of_its_poles_with_its_name()
+    {
+        var poles = (await fixture.Server.GetJsonAsync($"api/cities/{DashboardFixture.DemoCity}/poles")).EnumerateArray().ToList();
+        var districts = poles.Select(p => p.GetProperty("district").GetString()).Where(d => d is not null).Distinct().Order(StringComparer.Ordinal).ToList();
+        await fixture.WithPageAsync(DashboardFixture.DemoCity, 1920, 1080, async (page, errors) =>
+        {
+            await page.WaitForFunctionAsync("() => window.smartpole?.state.layout?.ids.length > 0", null, new() { Timeout = 30_000 });
+
+            // For each outline: its name, and how many of its district's poles lie outside its hull (cross products, 0.5 px slack).
+            var outlines = await page.EvaluateAsync<JsonElement>("""
+                () => {
+                  const { ids, xs, ys, districts } = window.smartpole.state.layout;
+                  return districts.map(({ name, hull }) => {
+                    let outside = 0, members = 0;
+                    ids.forEach((id, i) => {
+                      if (window.smartpole.state.poles.get(id).district !== name) return;
+                      members++;
+                      const inside = hull.every(([x1, y1], k) => {
+                        const [x2, y2] = hull[(k + 1) % hull.length];
+                        return (x2 - x1) * (ys[i] - y1) - (y2 - y1) * (xs[i] - x1) >= -0.5 * Math.hypot(x2 - x1, y2 - y1);
+                      });
+                      if (!inside) outside++;
+                    });
+                    return { name, corners: hull.length, members, outside };
+                  });
+                }
+                """);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.Screenshots, "map-districts-1920x1080.png") });
+
+            Assert.Equal(districts, outlines.EnumerateArray().Select(o => o.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+            Assert.All(outlines.EnumerateArray(), o =>
+            {
+                Assert.True(o.GetProperty("members").GetInt32() > 0, $"{o}");
+                Assert.Equal(0, o.GetProperty("outside").GetInt32());
+            });
+            Assert.Empty(errors);
+        });
+    }
 }

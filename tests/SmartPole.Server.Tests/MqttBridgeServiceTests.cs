@@ -22,12 +22,27 @@ public sealed class MqttBridgeServiceTests
     }
 
     [Fact]
+    public void The_bridge_speaks_mqtt_5_with_a_session_that_outlives_the_connection_unless_told_otherwise()
+    {
+        var edge = new MqttEdgeOptions { ExternalBroker = "mqtt://broker" };
+
+        var byDefault = MqttBridgeService.ClientOptions(edge, new MqttBridgeOptions());
+        var older = MqttBridgeService.ClientOptions(edge, new MqttBridgeOptions { ProtocolVersion = MqttProtocolVersion.V311 });
+        var forgetful = MqttBridgeService.ClientOptions(edge, new MqttBridgeOptions { PersistentSession = false });
+
+        Assert.Equal((MqttProtocolVersion.V500, false, uint.MaxValue), (byDefault.ProtocolVersion, byDefault.CleanSession, byDefault.SessionExpiryInterval));
+        Assert.Equal(MqttProtocolVersion.V311, older.ProtocolVersion);
+        Assert.Equal((true, 0u), (forgetful.CleanSession, forgetful.SessionExpiryInterval));
+        Assert.False(new MqttBridgeOptions { ProtocolVersion = (MqttProtocolVersion)3 }.HasValidProtocolVersion);
+    }
+
+    [Fact]
     public void A_shared_group_puts_every_contract_topic_under_share()
     {
         var plain = MqttBridgeService.FiltersFor(new MqttBridgeOptions());
         var shared = MqttBridgeService.FiltersFor(new MqttBridgeOptions { SharedGroup = "platform" });
 
-        Assert.Equal(["sp/+/+/telemetry", "sp/+/+/events", "sp/+/+/status", "sp/+/+/cmd/+/ack"], plain);
+        Assert.Equal(["sp/+/+/telemetry", "sp/+/+/events", "sp/+/+/status", "sp/+/+/cmd/+/ack", "sp/+/provision"], plain);
         Assert.Equal(plain.Select(f => $"$share/platform/{f}"), shared);
     }
 

@@ -16,4 +16,7 @@ internal sealed class PendingRequest(MqttPacket packet, long sequence)
 
     /// <summary>The connection generation the packet was last written on.</summary>
     public int SentOn { get; set; }
+
+    /// <summary>Set when its caller gave up (cancelled): it is no longer to be written.</summary>
+    public bool Abandoned { get; set; }
 }

@@ -33,6 +33,7 @@ internal static class PoleModule
         services.AddOptions<MqttBridgeOptions>().BindConfiguration(MqttBridgeOptions.Section)
             .Validate(o => o.ClientId.Length > 0, "Mqtt:Bridge:ClientId must not be empty")
             .Validate(o => o.HasValidSharedGroup, "Mqtt:Bridge:SharedGroup must not contain '/', '+' or '#'")
+            .Validate(o => o.HasValidProtocolVersion, "Mqtt:Bridge:ProtocolVersion must be 5 (MQTT 5.0) or 4 (MQTT 3.1.1)")
             .Validate(o => o.CaFile.Length == 0 || File.Exists(o.CaFile), "Mqtt:Bridge:CaFile names a file that does not exist")
             .Validate(o => o.ReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.ReconnectDelay, "Mqtt:Bridge:ReconnectDelay must be positive and not above Mqtt:Bridge:MaxReconnectDelay")
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Mqtt:Bridge:PublishTimeout must be positive")

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SmartPole.Mqtt;
 
 namespace SmartPole.Server.Ingest;
 
@@ -24,6 +25,12 @@ public sealed partial class MqttBridgeOptions
     /// subscriptions (MQTT 5.0 §4.8.2). Default empty = every message to this node.
     /// </summary>
     public string SharedGroup { get; set; } = "";
+
+    /// <summary>
+    /// MQTT version spoken to the external broker: <c>5</c> (MQTT 5.0) or <c>4</c> (MQTT 3.1.1, for a broker
+    /// that predates 5.0). Default 5; Debian's Mosquitto 2.0 and EMQX speak it.
+    /// </summary>
+    public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V500;
 
     /// <summary>User name at the external broker; overrides one in the broker URL. Default: none (or the URL's).</summary>
     public string? Username { get; set; }
@@ -59,6 +66,9 @@ public sealed partial class MqttBridgeOptions
 
     /// <summary>QoS 1 publishes to the external broker awaiting PUBACK at once. Default 100.</summary>
     public int MaxInflight { get; set; } = 100;
+
+    /// <summary>True when <see cref="ProtocolVersion"/> is one the client speaks.</summary>
+    internal bool HasValidProtocolVersion => ProtocolVersion is MqttProtocolVersion.V311 or MqttProtocolVersion.V500;
 
     /// <summary>True when <see cref="SharedGroup"/> is empty or a valid group name (no '/', '+', '#').</summary>
     internal bool HasValidSharedGroup => SharedGroup.Length == 0 || GroupName().IsMatch(SharedGroup);

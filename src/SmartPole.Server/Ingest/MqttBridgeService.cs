@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using SmartPole.Mqtt;
+using SmartPole.Server.Tenancy;
 
 namespace SmartPole.Server.Ingest;
 
@@ -17,12 +18,16 @@ internal sealed partial class MqttBridgeService(
     IOptions<MqttBridgeOptions> bridgeOptions,
     TelemetryIngestor ingestor,
     Tenancy.BridgeGuard acl,
+    BrokerGuard guard,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
     ILogger<MqttBridgeService> logger) : BackgroundService, IMqttEdge, IAsyncDisposable
 {
-    /// <summary>The pole → platform topics of the wire contract, version 1.</summary>
-    internal static readonly string[] PoleTopics = ["sp/+/+/telemetry", "sp/+/+/events", "sp/+/+/status", "sp/+/+/cmd/+/ack"];
+    /// <summary>
+    /// The pole → platform topics of the wire contract, version 1, and the gateways' self-provisioning
+    /// requests (answered on <c>sp/{city}/provision/{requestId}</c>, which no filter here matches).
+    /// </summary>
+    internal static readonly string[] PoleTopics = ["sp/+/+/telemetry", "sp/+/+/events", "sp/+/+/status", "sp/+/+/cmd/+/ack", "sp/+/provision"];
 
     // Retained config published before the first connection, latest per topic: the client only queues
     // once it has connected, and a pole's desired config must reach the broker whenever that happens.
@@ -55,7 +60,11 @@ internal sealed partial class MqttBridgeService(
         options.ClientId = bridge.ClientId;
         options.Username = bridge.Username ?? options.Username;
         options.Password = bridge.Password ?? options.Password;
+        options.ProtocolVersion = bridge.ProtocolVersion;
         options.CleanSession = !bridge.PersistentSession;
+
+        // 5.0 ends a session at disconnect unless it has an expiry (§3.1.2.11.2); 3.1.1 kept it for good.
+        options.SessionExpiryInterval = bridge.PersistentSession ? uint.MaxValue : 0;
         options.KeepAlive = bridge.KeepAlive;
         options.AutoReconnect = true;
         options.ReconnectDelay = bridge.ReconnectDelay;
@@ -104,14 +113,7 @@ internal sealed partial class MqttBridgeService(
         {
             // Not the stopping token: a frame taken from the broker is acknowledged once the handler returns,
             // so it must not be cut short half-way at shutdown; the client stops feeding it first.
-            MessageReceivedAsync = async message =>
-            {
-                // The external broker did the login: our ACL still decides what reaches the twins.
-                if (await acl.AdmitAsync(message.Topic))
-                {
-                    await ingestor.HandleAsync(new MqttInboundMessage { ClientId = via, Username = null, Message = message }, CancellationToken.None);
-                }
-            },
+            MessageReceivedAsync = message => HandleAsync(new MqttInboundMessage { ClientId = via, Username = null, Message = message }),
         };
         _client = client;
         return base.StartAsync(cancellationToken);
@@ -218,7 +220,22 @@ internal sealed partial class MqttBridgeService(
             _ = ObserveAsync(client.PublishAsync(message, CancellationToken.None), message.Topic);
         }
 
-        LogBridged(Broker!, client.ClientId, Filters, client.SessionPresent);
+        LogBridged(Broker!, client.ClientId, settings.ProtocolVersion == MqttProtocolVersion.V500 ? "5.0" : "3.1.1", Filters, client.SessionPresent);
+    }
+
+    /// <summary>A provisioning request is answered as on the embedded broker; anything else goes to the ingestor.</summary>
+    private async ValueTask HandleAsync(MqttInboundMessage inbound)
+    {
+        if (await guard.TryProvisionAsync(inbound, (answer, _) => PublishAsync(answer), CancellationToken.None))
+        {
+            return;
+        }
+
+        // The external broker did the login: our ACL still decides what reaches the twins.
+        if (await acl.AdmitAsync(inbound.Message.Topic))
+        {
+            await ingestor.HandleAsync(inbound, CancellationToken.None);
+        }
     }
 
     /// <summary>Tries until the broker accepts: a city's platform waits for its broker rather than exiting.</summary>
@@ -269,8 +286,8 @@ internal sealed partial class MqttBridgeService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "External MQTT broker {Broker} still unreachable (attempt {Attempt}): {Reason}; retrying in {Delay}")]
     private partial void LogStillUnreachable(string broker, int attempt, string reason, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bridged to the external MQTT broker {Broker} as {ClientId}, subscribed to {Filters} (session resumed: {SessionPresent})")]
-    private partial void LogBridged(string broker, string clientId, IReadOnlyList<string> filters, bool sessionPresent);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bridged to the external MQTT broker {Broker} as {ClientId} over MQTT {Version}, subscribed to {Filters} (session resumed: {SessionPresent})")]
+    private partial void LogBridged(string broker, string clientId, string version, IReadOnlyList<string> filters, bool sessionPresent);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The external MQTT broker {Broker} refused the subscription to {Filter} ({Reason}): check its ACL for the platform's user")]
     private partial void LogSubscriptionRefused(string broker, string filter, MqttReasonCode reason);

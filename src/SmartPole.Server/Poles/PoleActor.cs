@@ -2,6 +2,8 @@ using SmartPole.Actors;
 using SmartPole.Domain;
 using SmartPole.Domain.Alarms;
 using SmartPole.Domain.Commands;
+using SmartPole.Domain.Energy;
+using SmartPole.Domain.Lighting;
 using SmartPole.Domain.Poles;
 using SmartPole.Domain.Telemetry;
 using SmartPole.Domain.Wire;
@@ -168,6 +170,34 @@ internal sealed class PoleActor(PoleActorServices services) : Actor
 
     /// <summary>The twin's current state.</summary>
     public ValueTask<PoleSnapshot> SnapshotAsync() => ValueTask.FromResult(Twin.ToSnapshot());
+
+    /// <summary>The lighting calendar the pole follows (its own, else its city's; null: none).</summary>
+    public ValueTask<PoleCalendar> CalendarAsync() => ValueTask.FromResult(CurrentCalendar());
+
+    /// <summary>Gives the pole a lighting calendar of its own (null: follow the city again); the pole is sent its new config.</summary>
+    public async ValueTask<PoleCalendar> SetCalendarAsync(LightingCalendar? calendar)
+    {
+        Twin.SetLightingOverride(calendar);
+        await AfterTurnAsync();
+        return CurrentCalendar();
+    }
+
+    /// <summary>Each lamp's energy against its unsaved baseline on every local day from <paramref name="from"/> to <paramref name="to"/> the twin still holds.</summary>
+    public ValueTask<PoleEnergy> EnergyAsync(DateOnly from, DateOnly to)
+    {
+        // A lamp by its registry entry, else by the kind it reports as.
+        var lighting = MetricCatalog.WireName(DeviceKind.Lighting);
+        var lamps = Twin.Settings.Pole is { Devices.Count: > 0 } known
+            ? known.Devices.Where(d => d.Kind == DeviceKind.Lighting).Select(d => d.Id).ToHashSet(StringComparer.Ordinal)
+            : Twin.ToSnapshot().Devices.Where(d => d.Kind == lighting).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var days = Twin.Energy.Where(e => e.Day >= from && e.Day <= to && lamps.Contains(e.Device))
+            .Select(e => Twin.Savings(e.Device, e.Day) ?? new EnergySavings(e.Device, e.Day, 0, e.KWh, 0, 0))
+            .ToList();
+        return ValueTask.FromResult(new PoleEnergy(Twin.Pole, Twin.Settings.Pole?.District, Twin.Settings.Pole is not null, days));
+    }
+
+    // A calendar of the pole's own is one that is not its city's.
+    private PoleCalendar CurrentCalendar() => new(Twin.Lighting, Twin.Lighting is not null && !ReferenceEquals(Twin.Lighting, Twin.Settings.Lighting));
 
     private async ValueTask AfterTurnAsync()
     {

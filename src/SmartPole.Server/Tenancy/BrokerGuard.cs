@@ -27,9 +27,8 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
         var next = broker.MessageReceivedAsync;
         broker.MessageReceivedAsync = async (inbound, ct) =>
         {
-            if (IsProvisionTopic(inbound.Message.Topic, out var city))
+            if (await TryProvisionAsync(inbound, broker.PublishAsync, ct))
             {
-                await ProvisionAsync(broker, city, inbound, ct);
                 return;
             }
 
@@ -152,7 +151,23 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
         return false;
     }
 
-    private async Task ProvisionAsync(MqttBroker broker, string city, MqttInboundMessage inbound, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers <paramref name="inbound"/> when it is a request on <c>sp/{city}/provision</c>, publishing the
+    /// answer through <paramref name="reply"/> (the embedded broker, or the bridge to an external one);
+    /// false when it is another topic.
+    /// </summary>
+    internal async Task<bool> TryProvisionAsync(MqttInboundMessage inbound, Func<MqttApplicationMessage, CancellationToken, ValueTask> reply, CancellationToken cancellationToken)
+    {
+        if (!IsProvisionTopic(inbound.Message.Topic, out var city))
+        {
+            return false;
+        }
+
+        await ProvisionAsync(reply, city, inbound, cancellationToken);
+        return true;
+    }
+
+    private async Task ProvisionAsync(Func<MqttApplicationMessage, CancellationToken, ValueTask> reply, string city, MqttInboundMessage inbound, CancellationToken cancellationToken)
     {
         if (!ProvisioningMessages.TryParseRequest(inbound.Message.Payload.Span, out var request, out var error))
         {
@@ -175,7 +190,7 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
             return;
         }
 
-        await broker.PublishAsync(
+        await reply(
             new MqttApplicationMessage($"sp/{city}/{Ids.Reserved}/{request.RequestId}", ProvisioningMessages.Answer(result, request.Poles), MqttQualityOfService.AtLeastOnce),
             cancellationToken);
     }

@@ -4,6 +4,7 @@ import { aqi, aqiLevel, AQI_COLOURS } from "./aqi.js";
 import { drawLineChart } from "./chart.js";
 import { AlarmFeed, severityOf, severityName } from "./feed.js";
 import { CommandPanel } from "./commands.js";
+import { districtOutlines, drawDistrictOutlines } from "./districts.js";
 
 const STALE_MS = 60_000;
 // Above this many poles on the map, dots share a small grid cell and the cell shows its most urgent status.
@@ -299,7 +300,7 @@ function layoutMap(width, height) {
     const ox = (width - spanX * scale) / 2, oy = (height - spanY * scale) / 2;
     placed.forEach((p, i) => { xs[i] = ox + (p.longitude - minLon) * kx * scale; ys[i] = height - oy - (p.latitude - minLat) * scale; });
   }
-  return { width, height, ids, xs, ys };
+  return { width, height, ids, xs, ys, districts: districtOutlines(placed, xs, ys) };
 }
 
 function drawMap() {
@@ -317,6 +318,7 @@ function drawMap() {
   ctx.clearRect(0, 0, width, height);
   const styles = getComputedStyle(document.documentElement);
   const colours = STATUS_VARS.map((v) => styles.getPropertyValue(v));
+  drawDistrictOutlines(ctx, state.layout.districts, styles.getPropertyValue("--line"), styles.getPropertyValue("--muted"));
 
   // One path per status colour: a handful of fill calls per frame whatever the number of poles.
   const paths = colours.map(() => new Path2D());
