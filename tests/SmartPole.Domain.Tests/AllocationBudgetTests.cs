@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using SmartPole.Domain.Poles;
 using SmartPole.Domain.Telemetry;
 using Xunit.Abstractions;
@@ -47,6 +49,25 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Building_and_serializing_a_live_snapshot_stays_within_its_allocation_budget()
+    {
+        var twin = FullTwin();
+        var json = new ArrayBufferWriter<byte>(16_384);
+        using var writer = new Utf8JsonWriter(json);
+
+        var perPush = Measure(() =>
+        {
+            json.ResetWrittenCount();
+            writer.Reset();
+            JsonSerializer.Serialize(writer, twin.ToSnapshot());
+            return null;
+        });
+
+        output.WriteLine($"snapshot + JSON: {perPush} B/snapshot");
+        Assert.InRange(perPush, 1, SnapshotJsonBudget);
+    }
+
+    [Fact]
     public void Saving_a_full_twin_state_stays_within_its_allocation_budget()
     {
         var twin = FullTwin();
@@ -72,6 +93,7 @@ public sealed class AllocationBudgetTests(ITestOutputHelper output)
 
     private const long DecodeBudget = 2_048; // 6,120 before the UTF-8 name matching
     private const long SnapshotBudget = 1_600; // 6,080 with LINQ dictionaries and boxed values
+    private const long SnapshotJsonBudget = 3_500; // 6,800 with LINQ dictionaries and boxed values
     private const long StateBudget = 2_048; // 6,280 with LINQ dictionaries
     private const long ApplyBudget = 512; // the frame copy made by the test itself is most of it
 
