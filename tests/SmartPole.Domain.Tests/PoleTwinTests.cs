@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SmartPole.Domain.Poles;
 using SmartPole.Domain.Telemetry;
 
@@ -90,5 +91,54 @@ public sealed class PoleTwinTests
         Assert.Equal(7L, snapshot.Devices[0].Metrics["ues"]);
         Assert.Equal(true, snapshot.Devices[1].Metrics["on"]);
         Assert.Equal(T0, snapshot.LastSeen);
+    }
+
+    [Fact]
+    public void Snapshot_metrics_serialize_and_read_as_the_dictionary_they_stand_for()
+    {
+        var twin = new PoleTwin("sz", "p1");
+        twin.Apply(new TelemetryFrame(T0, 1,
+        [
+            new DeviceReading("lamp-1", DeviceKind.Lighting,
+            [
+                new("powerW", MetricValue.FromFloat(96.5)), new("on", MetricValue.FromBoolean(true)),
+                new("mystery", MetricValue.FromFloat(0.1), Known: false),
+            ]),
+            new DeviceReading("cell-1", DeviceKind.SmallCell, [new("ues", MetricValue.FromInteger(7)), new("tempC", MetricValue.FromFloat(41))]),
+        ]));
+        var expected = new Dictionary<string, object>[]
+        {
+            new(StringComparer.Ordinal) { ["ues"] = 7L, ["tempC"] = 41.0 },
+            new(StringComparer.Ordinal) { ["on"] = true, ["powerW"] = 96.5, ["mystery"] = 0.1 },
+        };
+
+        var snapshot = twin.ToSnapshot();
+
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var metrics = snapshot.Devices[i].Metrics;
+            Assert.Equal(JsonSerializer.Serialize<IReadOnlyDictionary<string, object>>(expected[i]), JsonSerializer.Serialize(metrics));
+            Assert.Equal(expected[i].Count, metrics.Count);
+            Assert.Equal(expected[i].Keys, metrics.Keys);
+            Assert.Equal(expected[i].Values, metrics.Values);
+            Assert.False(metrics.ContainsKey("dimPct"));
+            Assert.False(metrics.TryGetValue("dimPct", out _));
+            Assert.Throws<KeyNotFoundException>(() => metrics["dimPct"]);
+        }
+    }
+
+    [Fact]
+    public void Snapshot_and_state_keep_the_values_of_their_moment_after_later_frames()
+    {
+        var twin = new PoleTwin("sz", "p1");
+        twin.Apply(Frame(1, T0, 90));
+        var snapshot = twin.ToSnapshot();
+        var state = twin.ToState();
+
+        twin.Apply(Frame(2, T0.AddSeconds(10), 10));
+
+        Assert.Equal(90.0, snapshot.Devices[0].Metrics["powerW"]);
+        Assert.Equal(90.0, state.Devices[0].Metrics["powerW"]);
+        Assert.Equal(10.0, twin.ToSnapshot().Devices[0].Metrics["powerW"]);
     }
 }

@@ -116,4 +116,44 @@ public sealed class TelemetryFrameDecoderTests
         Assert.Equal(frame.Seq, decoded.Frame.Seq);
         Assert.Equal(frame.Devices.SelectMany(d => d.Metrics), decoded.Frame.Devices.SelectMany(d => d.Metrics));
     }
+
+    [Fact]
+    public void Decode_types_metrics_the_same_when_kind_comes_after_m_and_names_are_out_of_order_or_escaped()
+    {
+        var result = Decode("""{"ts":"2026-11-21T12:00:00Z","seq":1,"devices":[{"id":"c","m":{"ues":3,"onAir":1},"kind":"smallcell"},{"id":"d","kind":"cabinet","m":{"supplyV":230,"door\u004Fpen":0,"mystery":2}}]}""");
+
+        Assert.Null(result.Error);
+        var cell = result.Frame!.Devices[0].Metrics;
+        Assert.Equal([MetricValue.FromInteger(3), MetricValue.FromBoolean(true)], cell.Select(m => m.Value));
+        var cabinet = result.Frame.Devices[1].Metrics;
+        Assert.Equal(["supplyV", "doorOpen", "mystery"], cabinet.Select(m => m.Name));
+        Assert.Equal(MetricValue.FromBoolean(false), cabinet[1].Value);
+        Assert.False(cabinet[2].Known);
+        Assert.Equal(1, result.UnknownMetrics);
+    }
+
+    [Fact]
+    public void Decode_checks_metrics_against_the_last_kind_given()
+    {
+        var result = Decode("""{"ts":"2026-11-21T12:00:00Z","seq":1,"devices":[{"id":"c","kind":"lighting","m":{"on":true,"ues":4},"kind":"smallcell"}]}""");
+
+        var metrics = result.Frame!.Devices.Single().Metrics;
+        Assert.Equal(DeviceKind.SmallCell, result.Frame.Devices[0].Kind);
+        Assert.Equal(new Metric("on", MetricValue.FromFloat(1), Known: false), metrics[0]);
+        Assert.Equal(new Metric("ues", MetricValue.FromInteger(4)), metrics[1]);
+        Assert.Equal(1, result.UnknownMetrics);
+    }
+
+    [Fact]
+    public void Decode_gives_metric_names_and_repeated_device_ids_as_shared_strings()
+    {
+        const string json = """{"ts":"2026-11-21T12:00:00Z","seq":1,"devices":[{"id":"lamp-7","kind":"lighting","m":{"on":true}}]}""";
+
+        var first = Decode(json).Frame!.Devices[0];
+        var second = Decode(json).Frame!.Devices[0];
+
+        Assert.Same(first.DeviceId, second.DeviceId);
+        Assert.Equal("lamp-7", second.DeviceId);
+        Assert.Same(MetricCatalog.Ordered(DeviceKind.Lighting)[0].Name, second.Metrics[0].Name);
+    }
 }

@@ -44,9 +44,29 @@ internal sealed class EnergyLedger(int maxDays)
     public IReadOnlyList<DailyEnergy> All() =>
         _meters is null ? [] : [.. _meters.SelectMany(m => m.Days.Select(d => new DailyEnergy(m.Device, DateOnly.FromDayNumber(d.Key), d.Value)))];
 
-    public IReadOnlyList<EnergyMeterState> ToState() =>
-        _meters is null ? [] : [.. _meters.Select(m => new EnergyMeterState(m.Device, m.LastCounter, new DateTimeOffset(m.LastTicks, TimeSpan.Zero),
-            [.. m.Days.Select(d => new DailyEnergy(m.Device, DateOnly.FromDayNumber(d.Key), d.Value))]))];
+    // Loops and exact-size arrays rather than LINQ: this runs on every state save.
+    public IReadOnlyList<EnergyMeterState> ToState()
+    {
+        if (_meters is null)
+        {
+            return [];
+        }
+
+        var states = new EnergyMeterState[_meters.Count];
+        for (var i = 0; i < states.Length; i++)
+        {
+            var meter = _meters[i];
+            var days = new DailyEnergy[meter.Days.Count];
+            for (var d = 0; d < days.Length; d++)
+            {
+                days[d] = new DailyEnergy(meter.Device, DateOnly.FromDayNumber(meter.Days[d].Key), meter.Days[d].Value);
+            }
+
+            states[i] = new EnergyMeterState(meter.Device, meter.LastCounter, new DateTimeOffset(meter.LastTicks, TimeSpan.Zero), days);
+        }
+
+        return states;
+    }
 
     public void Restore(IEnumerable<EnergyMeterState> meters)
     {

@@ -13,6 +13,12 @@ internal static class DeviceIds
 
     private static readonly ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ByChars =
+        Shared.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The shared instance spelled <paramref name="id"/>, when there is one already (no string is made).</summary>
+    public static bool TryGetShared(ReadOnlySpan<char> id, out string shared) => ByChars.TryGetValue(id, out shared!);
+
     /// <summary>The shared instance equal to <paramref name="id"/>, or <paramref name="id"/> itself.</summary>
     public static string Share(string id)
     {

@@ -29,6 +29,9 @@ internal sealed class DeviceSlot
 
     public double[] Values { get; private set; }
 
+    /// <summary>The catalog metrics of the kind, in the order of <see cref="Values"/>.</summary>
+    public MetricDefinition[] Definitions => _definitions;
+
     /// <summary>Bit i set = catalog metric i has a value.</summary>
     public uint Present { get; set; }
 
@@ -155,7 +158,7 @@ internal sealed class DeviceSlot
         return MetricCatalog.IndexOf(Kind, name);
     }
 
-    private static MetricValue ToValue(MetricType type, double number) => type switch
+    public static MetricValue ToValue(MetricType type, double number) => type switch
     {
         MetricType.Boolean => MetricValue.FromBoolean(number != 0),
         MetricType.Integer => MetricValue.FromInteger((long)number),

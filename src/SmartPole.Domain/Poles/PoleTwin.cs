@@ -484,50 +484,84 @@ public sealed class PoleTwin : IRuleSubject
         Find(deviceId) is { } device && device.TryGet(metric, out var value) ? new MetricReading(value, device.Timestamp) : null;
 
     /// <summary>An immutable copy of the twin's live state.</summary>
-    public PoleSnapshot ToSnapshot() => new(
-        City,
-        Pole,
-        LastSeen,
-        LastSeq,
-        Frames,
-        LostFrames,
-        Duplicates,
-        _devices
-            .Select(d => new DeviceSnapshot(
-                d.Id,
-                MetricCatalog.WireName(d.Kind),
-                d.Timestamp,
-                d.All().ToDictionary(m => m.Key, m => m.Value.ToObject(), StringComparer.Ordinal)))
-            .ToList(),
-        Status,
-        Epoch,
-        [.. _alarms.Open]);
+    public PoleSnapshot ToSnapshot()
+    {
+        // Built about once per frame for the live feed: exact-size arrays and one compact metrics
+        // view per device instead of LINQ, a dictionary and a boxed value per metric.
+        var devices = new DeviceSnapshot[_devices.Length];
+        for (var i = 0; i < devices.Length; i++)
+        {
+            var d = _devices[i];
+            devices[i] = new DeviceSnapshot(d.Id, MetricCatalog.WireName(d.Kind), d.Timestamp, new SlotMetrics<object>(d, SnapshotValue));
+        }
+
+        return new(City, Pole, LastSeen, LastSeq, Frames, LostFrames, Duplicates, devices, Status, Epoch, Copy(_alarms.Open));
+    }
 
     /// <summary>Everything needed to restore the twin after a restart.</summary>
-    public PoleTwinState ToState() => new(
-        City,
-        Pole,
-        LastSeq,
-        LastSeen,
-        Frames,
-        LostFrames,
-        Duplicates,
-        Epoch,
-        Status,
-        StatusSince,
-        LastHeard,
-        [.. _devices.Select(d => new DeviceState(d.Id, d.Kind, d.Timestamp, d.All().ToDictionary(m => m.Key, m => m.Value.AsDouble(), StringComparer.Ordinal)))],
-        [.. _alarms.Open],
-        [.. _alarms.History],
-        _alarms.NextId,
-        [.. _incidents.Open],
-        [.. _incidents.Closed],
-        _incidents.NextId,
-        [.. _commands.All],
-        _energy.ToState(),
-        [.. MaintenanceWindows],
-        _lightingOverride,
-        _configHash);
+    public PoleTwinState ToState()
+    {
+        var devices = new DeviceState[_devices.Length];
+        for (var i = 0; i < devices.Length; i++)
+        {
+            var d = _devices[i];
+            devices[i] = new DeviceState(d.Id, d.Kind, d.Timestamp, new SlotMetrics<double>(d, StateValue));
+        }
+
+        return new(
+            City,
+            Pole,
+            LastSeq,
+            LastSeen,
+            Frames,
+            LostFrames,
+            Duplicates,
+            Epoch,
+            Status,
+            StatusSince,
+            LastHeard,
+            devices,
+            Copy(_alarms.Open),
+            Copy(_alarms.History),
+            _alarms.NextId,
+            Copy(_incidents.Open),
+            Copy(_incidents.Closed),
+            _incidents.NextId,
+            Copy(_commands.All),
+            _energy.ToState(),
+            Copy(MaintenanceWindows),
+            _lightingOverride,
+            _configHash);
+    }
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    // Lambdas without captures are cached by the compiler: one delegate each for every snapshot.
+    private static readonly Func<MetricValue, object> SnapshotValue = static value => value.Type switch
+    {
+        MetricType.Boolean => value.AsBoolean() ? True : False,
+        _ => value.ToObject(),
+    };
+
+    private static readonly Func<MetricValue, double> StateValue = static value => value.AsDouble();
+
+    // An empty list stays the shared empty array instead of a fresh wrapper per copy.
+    private static T[] Copy<T>(IReadOnlyList<T> list)
+    {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        var copy = new T[list.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = list[i];
+        }
+
+        return copy;
+    }
 
     /// <summary>
     /// A twin in the state <paramref name="state"/> was saved in. The staleness clock restarts at

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using SmartPole.Domain.Poles;
 
 namespace SmartPole.Domain.Telemetry;
 
@@ -11,6 +13,19 @@ namespace SmartPole.Domain.Telemetry;
 public static class TelemetryFrameDecoder
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16 };
+
+    private static readonly (byte[] Utf8, DeviceKind Kind)[] KindNames =
+        [.. MetricCatalog.Kinds.Select(k => (Encoding.UTF8.GetBytes(MetricCatalog.WireName(k)), k))];
+
+    private static readonly byte[][][] MetricNamesByKind = BuildMetricNames();
+
+    // Scratch lists reused by every decode on a thread: the decoder never re-enters itself, and what
+    // leaves a decode is copied out into exact-size arrays.
+    [ThreadStatic]
+    private static List<DeviceReading>? ScratchDevices;
+
+    [ThreadStatic]
+    private static List<RawMetric>? ScratchMetrics;
 
     /// <summary>Decodes one payload.</summary>
     public static FrameDecodeResult Decode(ReadOnlySequence<byte> utf8Json)
@@ -51,8 +66,10 @@ public static class TelemetryFrameDecoder
 
         DateTimeOffset? ts = null;
         long? seq = null;
-        var devices = new List<DeviceReading>();
-        var rejected = new List<RejectedReading>();
+        // Devices gather in a per-thread scratch list and leave as one exact-size array; refusals are rare.
+        var devices = ScratchDevices ??= new List<DeviceReading>(16);
+        devices.Clear();
+        List<RejectedReading>? rejected = null;
         var unknownMetrics = 0;
         var sawDevices = false;
 
@@ -102,7 +119,7 @@ public static class TelemetryFrameDecoder
                     }
                     else
                     {
-                        rejected.Add(outcome.Rejected!);
+                        (rejected ??= []).Add(outcome.Rejected!);
                     }
                 }
             }
@@ -121,8 +138,8 @@ public static class TelemetryFrameDecoder
 
         return new FrameDecodeResult
         {
-            Frame = new TelemetryFrame(ts.Value, seq.Value, devices),
-            Rejected = rejected,
+            Frame = new TelemetryFrame(ts.Value, seq.Value, devices.Count == 0 ? [] : devices.ToArray()),
+            Rejected = (IReadOnlyList<RejectedReading>?)rejected ?? [],
             UnknownMetrics = unknownMetrics,
         };
     }
@@ -131,6 +148,7 @@ public static class TelemetryFrameDecoder
     {
         string? id = null;
         string? kindName = null;
+        DeviceKind? kindRead = null;
         List<RawMetric>? raw = null;
         string? structureError = null;
 
@@ -141,7 +159,7 @@ public static class TelemetryFrameDecoder
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    id = reader.GetString();
+                    id = ReadDeviceId(ref reader);
                 }
                 else
                 {
@@ -154,7 +172,9 @@ public static class TelemetryFrameDecoder
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    kindName = reader.GetString();
+                    // The catalog's wire names are matched as UTF-8; only an unknown kind becomes a string (for its message).
+                    kindRead = MatchKind(ref reader);
+                    kindName = kindRead is { } known ? MetricCatalog.WireName(known) : reader.GetString();
                 }
                 else
                 {
@@ -172,7 +192,7 @@ public static class TelemetryFrameDecoder
                     continue;
                 }
 
-                raw = ReadRawMetrics(ref reader);
+                raw = ReadRawMetrics(ref reader, kindRead);
             }
             else
             {
@@ -192,7 +212,7 @@ public static class TelemetryFrameDecoder
             return DeviceOutcome.Refuse(deviceId, "device without 'id'");
         }
 
-        if (kindName is null || !MetricCatalog.TryGetKind(kindName, out var kind))
+        if (kindRead is not { } kind)
         {
             return DeviceOutcome.Refuse(deviceId, kindName is null ? "device without 'kind'" : $"unknown device kind '{kindName}'");
         }
@@ -207,7 +227,10 @@ public static class TelemetryFrameDecoder
         for (var i = 0; i < raw.Count; i++)
         {
             var r = raw[i];
-            if (MetricCatalog.TryGetMetric(kind, r.Name, out var definition))
+            // A name matched against the kind in force when "m" was read is the catalog's own
+            // string; any other (kind after "m", kind given twice, unknown name) is looked up as before.
+            var definition = r.Kind == kind ? r.Definition : null;
+            if (definition is not null || MetricCatalog.TryGetMetric(kind, r.Name, out definition))
             {
                 if (!TryConvert(r, definition.Type, out var value))
                 {
@@ -231,31 +254,106 @@ public static class TelemetryFrameDecoder
         return new DeviceOutcome(new DeviceReading(id, kind, metrics), null, unknown);
     }
 
-    private static List<RawMetric> ReadRawMetrics(ref Utf8JsonReader reader)
+    // The reader is on the id string. Ids repeat across poles and frames, so an id already shared is
+    // found from a stack copy of its characters and no string is made.
+    private static string ReadDeviceId(ref Utf8JsonReader reader)
     {
-        var raw = new List<RawMetric>(8);
+        const int MaxStackChars = 128;
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length <= MaxStackChars)
+        {
+            Span<char> chars = stackalloc char[MaxStackChars];
+            var written = reader.CopyString(chars);
+            if (DeviceIds.TryGetShared(chars[..written], out var shared))
+            {
+                return shared;
+            }
+        }
+
+        return DeviceIds.Share(reader.GetString()!);
+    }
+
+    private static DeviceKind? MatchKind(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, kind) in KindNames)
+        {
+            if (reader.ValueTextEquals(utf8))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    private static List<RawMetric> ReadRawMetrics(ref Utf8JsonReader reader, DeviceKind? kind)
+    {
+        var raw = ScratchMetrics ??= new List<RawMetric>(16);
+        raw.Clear();
+        var definitions = kind is { } k ? MetricCatalog.Ordered(k) : null;
+        var names = kind is { } n ? MetricNamesByKind[(int)n] : null;
+        var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            // Gateways send metrics in catalog order, so the match is tried at the next position first.
+            var index = names is null ? -1 : MatchName(ref reader, names, next);
+            MetricDefinition? definition = null;
+            string name;
+            if (index >= 0)
+            {
+                definition = definitions![index];
+                name = definition.Name;
+                next = index + 1;
+            }
+            else
+            {
+                name = reader.GetString()!;
+            }
+
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.Number:
                     var isInteger = reader.TryGetInt64(out var integer);
-                    raw.Add(new RawMetric(name, JsonTokenType.Number, reader.GetDouble(), isInteger ? integer : null));
+                    raw.Add(new RawMetric(name, kind, definition, JsonTokenType.Number, reader.GetDouble(), isInteger ? integer : null));
                     break;
                 case JsonTokenType.True:
                 case JsonTokenType.False:
-                    raw.Add(new RawMetric(name, reader.TokenType, reader.TokenType == JsonTokenType.True ? 1 : 0, null));
+                    raw.Add(new RawMetric(name, kind, definition, reader.TokenType, reader.TokenType == JsonTokenType.True ? 1 : 0, null));
                     break;
                 default:
-                    raw.Add(new RawMetric(name, reader.TokenType, 0, null));
+                    raw.Add(new RawMetric(name, kind, definition, reader.TokenType, 0, null));
                     reader.Skip();
                     break;
             }
         }
 
         return raw;
+    }
+
+    private static int MatchName(ref Utf8JsonReader reader, byte[][] names, int start)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            var at = start + i < names.Length ? start + i : start + i - names.Length;
+            if (reader.ValueTextEquals(names[at]))
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
+    private static byte[][][] BuildMetricNames()
+    {
+        var byKind = new byte[MetricCatalog.Kinds.Max(k => (int)k) + 1][][];
+        foreach (var kind in MetricCatalog.Kinds)
+        {
+            byKind[(int)kind] = [.. MetricCatalog.Ordered(kind).Select(m => Encoding.UTF8.GetBytes(m.Name))];
+        }
+
+        return byKind;
     }
 
     private static bool TryConvert(RawMetric raw, MetricType type, out MetricValue value)
@@ -291,7 +389,7 @@ public static class TelemetryFrameDecoder
         _ => "a number",
     };
 
-    private readonly record struct RawMetric(string Name, JsonTokenType Token, double Number, long? Integer)
+    private readonly record struct RawMetric(string Name, DeviceKind? Kind, MetricDefinition? Definition, JsonTokenType Token, double Number, long? Integer)
     {
         public string Describe() => Token switch
         {
