@@ -173,6 +173,16 @@ public sealed class MqttBroker : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Whether a connection of <paramref name="clientId"/> is open now (its session has an owner).</summary>
+    public bool IsClientConnected(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        lock (_sessionsGate)
+        {
+            return _sessions.TryGetValue(clientId, out var session) && session.Owner is not null;
+        }
+    }
+
     /// <summary>
     /// Serves one connection that is already accepted (e.g. MQTT over WebSocket): returns when it closes.
     /// Completes both sides of <paramref name="transport"/>.

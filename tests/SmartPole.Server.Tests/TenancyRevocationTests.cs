@@ -1,8 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using SmartPole.Mqtt;
+using SmartPole.Server.Ingest;
 using SmartPole.Simulation;
 using SmartPole.Testing;
 
@@ -73,6 +75,28 @@ public sealed class TenancyRevocationTests(TenancyServer server) : IClassFixture
         var closed = await ReceiveUntilAsync(socket, m => m == "closed", cancel.Token);
         Assert.Equal("closed", closed);
     }
+
+    [Fact]
+    public async Task Bounding_the_login_table_forgets_only_clients_that_are_gone_and_keeps_live_sessions_authorised()
+    {
+        var (_, manifest) = await OnboardAsync();
+        var guard = server.Services.GetRequiredService<Tenancy.BrokerGuard>();
+        var live = $"live-{Guid.NewGuid():N}";
+        var gone = $"gone-{Guid.NewGuid():N}";
+        await using var pole = await ConnectAsync(manifest.Credentials["p-1"], live);
+        var leaving = await ConnectAsync(manifest.Credentials["p-2"], gone);
+        Assert.True(guard.Remembers(live) && guard.Remembers(gone));
+        await leaving.DisposeAsync();
+        await WaitFor.ConditionAsync(() => Task.FromResult(!IsConnected(gone)), TimeSpan.FromSeconds(10), () => "the broker still lists the client that left");
+
+        guard.ForgetDisconnectedClients();
+
+        Assert.False(guard.Remembers(gone));
+        Assert.True(guard.Remembers(live));
+        Assert.True(pole.IsConnected);
+    }
+
+    private bool IsConnected(string clientId) => server.Services.GetRequiredService<MqttEdgeService>().Broker!.IsClientConnected(clientId);
 
     private async Task<(string City, CityManifest Manifest)> OnboardAsync()
     {

@@ -20,6 +20,7 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
 
     private readonly ConcurrentDictionary<string, MqttPrincipal> _byClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Client, string Topic), DateTimeOffset> _audited = new();
+    private MqttBroker? _broker;
 
     /// <summary>Attaches the hooks to <paramref name="broker"/> (before it starts), keeping its message hook behind provisioning.</summary>
     public void Attach(MqttBroker broker)
@@ -42,6 +43,7 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
             return;
         }
 
+        _broker = broker;
         broker.AuthenticateAsync = AuthenticateAsync;
         broker.AuthorizePublishAsync = m => AuthorizeAsync(m.ClientId, m.Username, m.Message.Topic, AclAction.Publish);
         broker.AuthorizeSubscribeAsync = s => AuthorizeAsync(s.ClientId, s.Username, s.TopicFilter, AclAction.Subscribe);
@@ -110,12 +112,35 @@ internal sealed partial class BrokerGuard(RegistryHost registry, LoginRateLimite
         limiter.RecordSuccess(context.RemoteEndPoint);
         if (_byClient.Count >= MaxRemembered)
         {
-            _byClient.Clear();
+            ForgetDisconnectedClients();
         }
 
         _byClient[context.ClientId] = principal;
         return MqttConnectReasonCode.Success;
     }
+
+    /// <summary>
+    /// Bounds the table without touching live sessions: only clients with no open connection are forgotten
+    /// (they log in again when they come back). A city of more poles than the bound keeps every session authorised.
+    /// </summary>
+    internal void ForgetDisconnectedClients()
+    {
+        if (_broker is not { } broker)
+        {
+            return;
+        }
+
+        foreach (var (clientId, principal) in _byClient)
+        {
+            if (!broker.IsClientConnected(clientId))
+            {
+                _byClient.TryRemove(KeyValuePair.Create(clientId, principal));
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="clientId"/>'s login is remembered (its publishes and subscribes are judged, not refused).</summary>
+    internal bool Remembers(string clientId) => _byClient.ContainsKey(clientId);
 
     private async ValueTask<bool> AuthorizeAsync(string clientId, string? username, string topic, AclAction action)
     {
