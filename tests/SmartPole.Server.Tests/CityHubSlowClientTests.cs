@@ -18,6 +18,7 @@ namespace SmartPole.Server.Tests;
 /// changing: the server on Kestrel in this process, flushes driven by a manual clock, the official
 /// @microsoft/signalr client under node.
 /// </summary>
+[Collection(MemoryMeasuringCollection.Name)]
 public sealed class CityHubSlowClientTests : IAsyncLifetime
 {
     private const string City = "slowcity";
