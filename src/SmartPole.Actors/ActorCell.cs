@@ -322,15 +322,25 @@ internal sealed class ActorCell<TActor> : IThreadPoolWorkItem, IActorContext
         // which keeps idle detection exact under a manual clock. One clock read serves both uses.
         var started = _host.TimeProvider.GetTimestamp();
         Volatile.Write(ref _lastActivityTicks, _host.TicksSinceOrigin(started));
+        Exception? failure = null;
         try
         {
             await item.ExecuteAsync(actor).ConfigureAwait(false);
-            _host.CountTurn(started, failed: false);
         }
         catch (Exception e)
         {
-            _host.CountTurn(started, failed: true);
-            item.Fail(e);
+            failure = e;
+        }
+
+        // Counted before the caller hears: a caller that saw its answer also sees its turn in the counters.
+        _host.CountTurn(started, failed: failure is not null);
+        if (failure is null)
+        {
+            item.Complete();
+        }
+        else
+        {
+            item.Fail(failure);
         }
 
         if (actor.DeactivationRequested)

@@ -8,6 +8,7 @@ internal sealed class AskWorkItem<TActor, TResult> : ActorWorkItem<TActor>, IVal
 {
     private readonly Func<TActor, CancellationToken, ValueTask<TResult>> _call;
     private readonly CancellationToken _ct;
+    private TResult? _result;
 
     // The caller's continuation must not run inline on the actor's turn, or it would hold the actor.
     private ManualResetValueTaskSourceCore<TResult> _core = new() { RunContinuationsAsynchronously = true };
@@ -25,9 +26,10 @@ internal sealed class AskWorkItem<TActor, TResult> : ActorWorkItem<TActor>, IVal
     public override async ValueTask ExecuteAsync(TActor actor)
     {
         // Exceptions propagate to the cell, which counts the failed turn and calls Fail.
-        var result = await _call(actor, _ct).ConfigureAwait(false);
-        _core.SetResult(result);
+        _result = await _call(actor, _ct).ConfigureAwait(false);
     }
+
+    public override void Complete() => _core.SetResult(_result!);
 
     public override void Fail(Exception exception) => _core.SetException(exception);
 
