@@ -215,15 +215,7 @@ public sealed class ActorHostTests : IDisposable
     public async Task A_full_mailbox_pushes_back_until_a_turn_makes_room()
     {
         await using var host = NewHost(capacity: 2);
-        var entered = ActorProbe.NewSignal();
-        var release = ActorProbe.NewSignal();
-        var blocking = host.AskAsync("pole-1", async (_, _) =>
-        {
-            entered.SetResult();
-            await release.Task;
-            return 0;
-        });
-        await entered.Task.WaitAsync(Timeout);
+        var (blocking, release) = await HoldInTurnAsync(host);
 
         var firstFits = host.TryTell("pole-1", Recorder("a"));
         var secondFits = host.TryTell("pole-1", Recorder("b"));
@@ -231,7 +223,7 @@ public sealed class ActorHostTests : IDisposable
         var waiting = host.TellAsync("pole-1", Recorder("d")).AsTask();
         var waitedWhileFull = !waiting.IsCompleted;
         release.SetResult();
-        await blocking.AsTask().WaitAsync(Timeout);
+        await blocking.WaitAsync(Timeout);
         await waiting.WaitAsync(Timeout);
         await host.AskAsync("pole-1", static (_, _) => ValueTask.FromResult(0));
 
@@ -247,22 +239,14 @@ public sealed class ActorHostTests : IDisposable
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         await using var host = NewHost(clock);
-        var entered = ActorProbe.NewSignal();
-        var release = ActorProbe.NewSignal();
-        var blocking = host.AskAsync("pole-1", async (_, _) =>
-        {
-            entered.SetResult();
-            await release.Task;
-            return 0;
-        });
-        await entered.Task.WaitAsync(Timeout);
+        var (blocking, release) = await HoldInTurnAsync(host);
 
         host.TryTell("pole-1", Recorder("a"));
         host.TryTell("pole-1", Recorder("b"));
         var whileBlocked = host.Counters;
         clock.Advance(TimeSpan.FromMilliseconds(250));
         release.SetResult();
-        await blocking.AsTask().WaitAsync(Timeout);
+        await blocking.WaitAsync(Timeout);
         await host.AskAsync("pole-1", static (_, _) => ValueTask.FromResult(0));
         var after = host.Counters;
 
@@ -278,15 +262,7 @@ public sealed class ActorHostTests : IDisposable
     public async Task A_sender_waiting_on_a_full_mailbox_can_give_up()
     {
         await using var host = NewHost(capacity: 1);
-        var entered = ActorProbe.NewSignal();
-        var release = ActorProbe.NewSignal();
-        var blocking = host.AskAsync("pole-1", async (_, _) =>
-        {
-            entered.SetResult();
-            await release.Task;
-            return 0;
-        });
-        await entered.Task.WaitAsync(Timeout);
+        var (blocking, release) = await HoldInTurnAsync(host);
         host.TryTell("pole-1", Recorder("a"));
         using var cts = new CancellationTokenSource();
 
@@ -294,7 +270,7 @@ public sealed class ActorHostTests : IDisposable
         await cts.CancelAsync();
         var outcome = await Record.ExceptionAsync(() => waiting.WaitAsync(Timeout));
         release.SetResult();
-        await blocking.AsTask().WaitAsync(Timeout);
+        await blocking.WaitAsync(Timeout);
         await host.AskAsync("pole-1", static (_, _) => ValueTask.FromResult(0));
 
         Assert.IsType<TaskCanceledException>(outcome);
@@ -448,6 +424,21 @@ public sealed class ActorHostTests : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => host.TryTell("pole-1", Recorder("late")));
         Assert.Equal([("pole-1", ActorDeactivationReason.Shutdown)], _probe.Deactivations);
+    }
+
+    /// <summary>Puts pole-1 inside a turn that lasts until <c>Release</c> is set; returns once the turn has begun.</summary>
+    private static async Task<(Task<int> Blocking, TaskCompletionSource Release)> HoldInTurnAsync(ActorHost<CounterActor> host)
+    {
+        var entered = ActorProbe.NewSignal();
+        var release = ActorProbe.NewSignal();
+        var blocking = host.AskAsync("pole-1", async (_, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+            return 0;
+        }).AsTask();
+        await entered.Task.WaitAsync(Timeout);
+        return (blocking, release);
     }
 
     private static ValueTask<int> Increment(CounterActor actor, CancellationToken ct) => ValueTask.FromResult(++actor.Count);
